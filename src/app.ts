@@ -1,0 +1,113 @@
+import { Hono } from 'hono';
+import { requestId } from 'hono/request-id';
+import { bodyLimit } from 'hono/body-limit';
+import { secureHeaders } from 'hono/secure-headers';
+import { HTTPException } from 'hono/http-exception';
+import { generateSpecs, type GenerateSpecOptions } from 'hono-openapi';
+import type { AppDeps, AppEnv } from './env.ts';
+import { AppError, errorBody, type Lang } from './lib/errors.ts';
+import { installZhMessages } from './lib/valibot-zh.ts';
+import { tenantMiddleware } from './middleware/tenant.ts';
+import { authMiddleware } from './middleware/auth.ts';
+import { systemRoutes } from './routes/system.ts';
+import { loginRoutes, selfRoutes } from './routes/auth.ts';
+import { orgUnitRoutes } from './routes/org-units.ts';
+import { peopleRoutes } from './routes/people.ts';
+import { renderDocsPage } from './routes/docs.ts';
+
+export const API_VERSION = '0.1.0';
+
+/** `en` when the client prefers English over Chinese; zh-CN otherwise. */
+export function detectLang(header: string | undefined): Lang {
+  const tags = (header ?? '')
+    .split(',')
+    .map((part) => {
+      const [tag, ...params] = part.trim().toLowerCase().split(';');
+      const q = params.map((p) => /^q=([\d.]+)$/.exec(p.trim())?.[1]).find(Boolean);
+      return { tag, q: q === undefined ? 1 : Number(q) };
+    })
+    .filter((t) => t.tag && t.q > 0)
+    .sort((a, b) => b.q - a.q);
+  const first = tags.find((t) => t.tag.startsWith('en') || t.tag.startsWith('zh'));
+  return first?.tag.startsWith('en') ? 'en' : 'zh-CN';
+}
+
+function toAppError(err: unknown): AppError | undefined {
+  if (err instanceof AppError) return err;
+  if (err instanceof HTTPException) {
+    if (err.status === 400 && /json/i.test(err.message)) return new AppError('MALFORMED_JSON');
+    if (err.status === 413) return new AppError('PAYLOAD_TOO_LARGE');
+    if (err.status === 401) return new AppError('UNAUTHENTICATED');
+    if (err.status === 403) return new AppError('FORBIDDEN');
+    if (err.status === 404) return new AppError('NOT_FOUND');
+    if (err.status < 500) return new AppError('VALIDATION_FAILED');
+  }
+  return undefined;
+}
+
+/** Only the error's kind reaches the log: driver messages can carry SQL parameters, which can be personal data. */
+function errorKind(err: unknown): string {
+  const e = err as { name?: string; code?: string; cause?: { name?: string; code?: string } };
+  return [e?.name, e?.code, e?.cause?.name, e?.cause?.code].filter(Boolean).join('/') || typeof err;
+}
+
+export const openApiOptions = (deps: AppDeps): Partial<GenerateSpecOptions> => ({
+  documentation: {
+    openapi: '3.1.0',
+    info: {
+      title: '下基层工作台账 Grassroots API',
+      version: API_VERSION,
+      description: `妇联“下基层、访妇情、办实事”工作的记录、考核与督办接口。接入的妇联：${deps.tenants.list().map((t) => `${t.name}（${t.id}）`).join('、')}。错误统一为 {"error":{"code","message","fields","requestId"}}，默认中文，Accept-Language: en 时为英文。`,
+    },
+    components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+  },
+  exclude: ['/openapi.json', '/docs'],
+});
+
+export function createApp(deps: AppDeps) {
+  installZhMessages();
+  const app = new Hono<AppEnv>();
+
+  app.use(requestId());
+  app.use(async (c, next) => {
+    c.set('lang', detectLang(c.req.header('accept-language')));
+    await next();
+  });
+  app.use(secureHeaders());
+  app.use(
+    '/v1/*',
+    bodyLimit({
+      maxSize: deps.config.maxBodyBytes,
+      onError: () => {
+        throw new AppError('PAYLOAD_TOO_LARGE');
+      },
+    }),
+  );
+
+  app.route('/', systemRoutes(deps));
+
+  const tenantApp = new Hono<AppEnv>();
+  tenantApp.use(tenantMiddleware(deps));
+  tenantApp.route('/auth', loginRoutes(deps));
+  tenantApp.use(authMiddleware(deps));
+  tenantApp.route('/', selfRoutes(deps));
+  tenantApp.route('/org-units', orgUnitRoutes(deps));
+  tenantApp.route('/people', peopleRoutes(deps));
+  app.route('/v1/:tenant', tenantApp);
+
+  let spec: ReturnType<typeof generateSpecs> | undefined;
+  const getSpec = () => (spec ??= generateSpecs(app, openApiOptions(deps)));
+  app.get('/openapi.json', async (c) => c.json(await getSpec()));
+  app.get('/docs', async (c) => c.html(renderDocsPage(await getSpec())));
+
+  app.notFound((c) => c.json(errorBody(new AppError('ROUTE_NOT_FOUND'), c.var.lang ?? 'zh-CN', c.var.requestId ?? ''), 404));
+  app.onError((err, c) => {
+    const known = toAppError(err);
+    const appErr = known ?? new AppError('INTERNAL');
+    if (!known) deps.log.error('unhandled_error', { requestId: c.var.requestId, kind: errorKind(err), path: c.req.routePath });
+    return c.json(errorBody(appErr, c.var.lang ?? 'zh-CN', c.var.requestId ?? ''), appErr.status as 400);
+  });
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

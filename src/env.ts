@@ -1,0 +1,81 @@
+/**
+ * The one place where configuration enters: environment variables (Node) or
+ * bindings and secrets (Workers) are parsed here, once, into AppConfig.
+ */
+import * as v from 'valibot';
+import type { Db } from './db/client.ts';
+import type { Lang } from './lib/errors.ts';
+import type { Clock } from './lib/clock.ts';
+import type { Logger } from './lib/logger.ts';
+import type { TenantConfig } from './tenants/schema.ts';
+import type { TenantRegistry } from './tenants/registry.ts';
+import type { AuthUser } from './middleware/auth.ts';
+
+const intString = (fallback: number, min: number, max: number) =>
+  v.pipe(
+    v.optional(v.string(), String(fallback)),
+    v.transform((s) => Number(s)),
+    v.number(),
+    v.integer(),
+    v.minValue(min),
+    v.maxValue(max),
+  );
+
+const ConfigSchema = v.object({
+  JWT_SECRET: v.pipe(v.string('JWT_SECRET 未设置'), v.minLength(32, 'JWT_SECRET 至少 32 个字符')),
+  JWT_ISSUER: v.optional(v.string(), 'grassroots'),
+  JWT_AUDIENCE: v.optional(v.string(), 'grassroots-api'),
+  TOKEN_TTL_SECONDS: intString(8 * 3600, 60, 30 * 24 * 3600),
+  MAX_BODY_BYTES: intString(1024 * 1024, 1024, 64 * 1024 * 1024),
+});
+
+export interface AppConfig {
+  jwt: { secret: string; issuer: string; audience: string; ttlSeconds: number };
+  maxBodyBytes: number;
+}
+
+export function parseConfig(vars: Record<string, unknown>): AppConfig {
+  const r = v.safeParse(ConfigSchema, vars);
+  if (!r.success) {
+    throw new Error('配置无效 (invalid configuration): ' + r.issues.map((i) => `${v.getDotPath(i)}: ${i.message}`).join('; '));
+  }
+  const o = r.output;
+  return {
+    jwt: { secret: o.JWT_SECRET, issuer: o.JWT_ISSUER, audience: o.JWT_AUDIENCE, ttlSeconds: o.TOKEN_TTL_SECONDS },
+    maxBodyBytes: o.MAX_BODY_BYTES,
+  };
+}
+
+/** `LIBSQL_URL_<ID>` / `LIBSQL_AUTH_TOKEN_<ID>`: where a tenant's database lives, when not the local file. */
+export function tenantDatabaseVars(tenantId: string) {
+  const suffix = tenantId.toUpperCase().replace(/-/g, '_');
+  return { url: `LIBSQL_URL_${suffix}`, authToken: `LIBSQL_AUTH_TOKEN_${suffix}` };
+}
+
+export function tenantDatabaseFromVars(tenantId: string, vars: Record<string, unknown>): { url: string; authToken?: string } | undefined {
+  const names = tenantDatabaseVars(tenantId);
+  const url = vars[names.url];
+  if (typeof url !== 'string' || !url) return undefined;
+  const token = vars[names.authToken];
+  return { url, authToken: typeof token === 'string' && token ? token : undefined };
+}
+
+/** What both entries hand to createApp and to the jobs. */
+export interface AppDeps {
+  config: AppConfig;
+  tenants: TenantRegistry;
+  /** The tenant's database; the entry decides how it is reached. */
+  database: (tenant: TenantConfig) => Db;
+  clock: Clock;
+  log: Logger;
+}
+
+export interface AppVariables {
+  requestId: string;
+  lang: Lang;
+  tenant: TenantConfig;
+  db: Db;
+  user: AuthUser;
+}
+
+export type AppEnv = { Variables: AppVariables };

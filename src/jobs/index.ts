@@ -1,0 +1,92 @@
+/**
+ * The cron table and the jobs it names. Workers' `scheduled` handler and the
+ * Node scheduler both call runScheduled, so there is one piece of job code.
+ * Crons are in UTC: `0 0 * * *` is 08:00 Beijing time.
+ */
+import { and, eq, or, sql } from 'drizzle-orm';
+import { ulid } from 'ulid';
+import type { AppDeps } from '../env.ts';
+import type { Db } from '../db/client.ts';
+import type { TenantConfig } from '../tenants/schema.ts';
+import { jobRuns } from '../../db/schema.ts';
+
+export type JobName = 'daily-check';
+
+/** Keep in step with `[triggers] crons` in wrangler.toml (a test compares them). */
+export const cronTable: Record<string, JobName> = {
+  '0 0 * * *': 'daily-check',
+};
+
+export interface JobContext {
+  deps: AppDeps;
+  tenant: TenantConfig;
+  db: Db;
+  /** The cron slot being served, not the wall clock: a late run still knows which day it is for. */
+  scheduledFor: Date;
+}
+
+const STALE_MS = 15 * 60 * 1000;
+
+type Job = (ctx: JobContext) => Promise<string | void>;
+
+/** Daily check at 08:00 Beijing time. Its run is recorded per tenant; rule evaluation and emails plug in here. */
+const dailyCheck: Job = async () => 'recorded';
+
+const jobs: Record<JobName, Job> = { 'daily-check': dailyCheck };
+
+export type RunOutcome = { tenant: string; job: JobName; status: 'succeeded' | 'failed' | 'skipped'; detail?: string };
+
+/**
+ * Runs one job for one tenant at most once per cron slot: the slot is claimed
+ * by a unique (job, scheduled_for) row, so a twice-delivered cron event finds
+ * the claim and does nothing. A failed run may be retried by the next delivery.
+ */
+export async function runJobForTenant(deps: AppDeps, tenant: TenantConfig, job: JobName, scheduledFor: Date): Promise<RunOutcome> {
+  const db = deps.database(tenant);
+  const slot = scheduledFor.toISOString();
+  const now = () => deps.clock.now().toISOString();
+  const claimed = await db
+    .insert(jobRuns)
+    .values({ id: ulid(), job, scheduledFor: slot, startedAt: now(), status: 'running' })
+    .onConflictDoUpdate({
+      target: [jobRuns.job, jobRuns.scheduledFor],
+      set: { status: 'running', startedAt: now(), finishedAt: null, detail: null },
+      // Retake a failed slot, or one whose runner died (still 'running' after 15 minutes).
+      setWhere: or(eq(jobRuns.status, 'failed'), and(eq(jobRuns.status, 'running'), sql`${jobRuns.startedAt} < ${new Date(deps.clock.now().getTime() - STALE_MS).toISOString()}`)),
+    })
+    .returning({ id: jobRuns.id });
+  if (!claimed.length) return { tenant: tenant.id, job, status: 'skipped' };
+  const where = and(eq(jobRuns.job, job), eq(jobRuns.scheduledFor, slot));
+  try {
+    const detail = (await jobs[job]({ deps, tenant, db, scheduledFor })) ?? null;
+    await db.update(jobRuns).set({ status: 'succeeded', finishedAt: now(), detail }).where(where);
+    deps.log.info('job_succeeded', { tenant: tenant.id, job, slot });
+    return { tenant: tenant.id, job, status: 'succeeded', detail: detail ?? undefined };
+  } catch (e) {
+    const detail = (e as Error)?.name ?? 'Error';
+    await db.update(jobRuns).set({ status: 'failed', finishedAt: now(), detail }).where(where);
+    deps.log.error('job_failed', { tenant: tenant.id, job, slot, kind: detail });
+    return { tenant: tenant.id, job, status: 'failed', detail };
+  }
+}
+
+/** One cron event: the named job for every tenant; one tenant's failure does not stop the others. */
+export async function runScheduled(deps: AppDeps, cron: string, scheduledTime: Date): Promise<RunOutcome[]> {
+  const job = cronTable[cron];
+  // Identify the slot by its minute, whichever runtime fired it and however late.
+  const slot = new Date(Math.floor(scheduledTime.getTime() / 60_000) * 60_000);
+  if (!job) {
+    deps.log.warn('unknown_cron', { cron });
+    return [];
+  }
+  const out: RunOutcome[] = [];
+  for (const tenant of deps.tenants.list()) {
+    try {
+      out.push(await runJobForTenant(deps, tenant, job, slot));
+    } catch (e) {
+      deps.log.error('job_unreachable', { tenant: tenant.id, job, kind: (e as Error)?.name });
+      out.push({ tenant: tenant.id, job, status: 'failed', detail: 'database unreachable' });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,66 @@
+/**
+ * The one error type. Every failure a client can see is an AppError with a
+ * stable code; the message comes from the table below, in zh-CN by default.
+ */
+export type Lang = 'zh-CN' | 'en';
+
+export const errorCodes = {
+  VALIDATION_FAILED: { status: 400, zh: '请求参数不合法', en: 'The request is invalid' },
+  MALFORMED_JSON: { status: 400, zh: '请求体不是合法的 JSON', en: 'The request body is not valid JSON' },
+  UNAUTHENTICATED: { status: 401, zh: '未登录或登录凭证缺失', en: 'Authentication is required' },
+  TOKEN_INVALID: { status: 401, zh: '登录凭证无效或已过期，请重新登录', en: 'The token is invalid or has expired' },
+  INVALID_CREDENTIALS: { status: 401, zh: '邮箱或密码不正确', en: 'Wrong email or password' },
+  FORBIDDEN: { status: 403, zh: '无权执行此操作', en: 'You are not allowed to do this' },
+  TENANT_MISMATCH: { status: 403, zh: '登录凭证不属于该妇联', en: 'The token belongs to another federation' },
+  TENANT_NOT_FOUND: { status: 404, zh: '未找到该妇联', en: 'No such federation' },
+  NOT_FOUND: { status: 404, zh: '未找到该记录', en: 'Not found' },
+  ROUTE_NOT_FOUND: { status: 404, zh: '接口不存在', en: 'No such endpoint' },
+  CONFLICT: { status: 409, zh: '与现有数据冲突', en: 'Conflicts with existing data' },
+  PAYLOAD_TOO_LARGE: { status: 413, zh: '请求体过大', en: 'The request body is too large' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, zh: '请求体须为 JSON（Content-Type: application/json）', en: 'The body must be JSON (Content-Type: application/json)' },
+  INTERNAL: { status: 500, zh: '服务器内部错误，请稍后再试', en: 'Internal server error' },
+  SERVICE_UNAVAILABLE: { status: 503, zh: '数据库暂时不可用，请稍后再试', en: 'The database is unavailable; try again later' },
+} as const satisfies Record<string, { status: number; zh: string; en: string }>;
+
+export type ErrorCode = keyof typeof errorCodes;
+
+export interface FieldError {
+  path: string;
+  message: string;
+}
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly fields?: FieldError[];
+  /** A more specific human message (already localised by the thrower), if any. */
+  readonly detail?: { zh: string; en: string };
+
+  constructor(code: ErrorCode, options: { fields?: FieldError[]; detail?: { zh: string; en: string }; cause?: unknown } = {}) {
+    super(code, { cause: options.cause });
+    this.name = 'AppError';
+    this.code = code;
+    this.status = errorCodes[code].status;
+    this.fields = options.fields;
+    this.detail = options.detail;
+  }
+}
+
+export interface ErrorBody {
+  error: {
+    code: ErrorCode;
+    message: string;
+    fields?: FieldError[];
+    requestId: string;
+  };
+}
+
+export function errorBody(err: AppError, lang: Lang, requestId: string): ErrorBody {
+  const base = errorCodes[err.code];
+  const message = err.detail ? (lang === 'en' ? err.detail.en : err.detail.zh) : lang === 'en' ? base.en : base.zh;
+  return { error: { code: err.code, message, ...(err.fields?.length ? { fields: err.fields } : {}), requestId } };
+}
+
+export const notFound = () => new AppError('NOT_FOUND');
+export const forbidden = () => new AppError('FORBIDDEN');
+export const conflict = (zh: string, en: string) => new AppError('CONFLICT', { detail: { zh, en } });

@@ -1,0 +1,47 @@
+import { SignJWT, jwtVerify, errors } from 'jose';
+import type { AppConfig } from '../env.ts';
+import type { AccessRole } from '../domain/glossary.ts';
+
+/** The one algorithm we sign with and the only one we accept. */
+export const JWT_ALG = 'HS256';
+
+export interface TokenClaims {
+  sub: string;
+  tenant: string;
+  access: AccessRole;
+}
+
+const keyOf = (config: AppConfig) => new TextEncoder().encode(config.jwt.secret);
+
+export async function signToken(config: AppConfig, claims: TokenClaims, now: Date, ttlSeconds = config.jwt.ttlSeconds): Promise<{ token: string; expiresAt: Date }> {
+  const iat = Math.floor(now.getTime() / 1000);
+  const exp = iat + ttlSeconds;
+  const token = await new SignJWT({ tenant: claims.tenant, access: claims.access })
+    .setProtectedHeader({ alg: JWT_ALG, typ: 'JWT' })
+    .setSubject(claims.sub)
+    .setIssuer(config.jwt.issuer)
+    .setAudience(config.jwt.audience)
+    .setIssuedAt(iat)
+    .setExpirationTime(exp)
+    .sign(keyOf(config));
+  return { token, expiresAt: new Date(exp * 1000) };
+}
+
+/** Verifies signature, algorithm, issuer, audience and expiry; returns null for any bad token. */
+export async function verifyToken(config: AppConfig, token: string, now: Date): Promise<TokenClaims | null> {
+  try {
+    const { payload } = await jwtVerify(token, keyOf(config), {
+      algorithms: [JWT_ALG],
+      issuer: config.jwt.issuer,
+      audience: config.jwt.audience,
+      requiredClaims: ['exp', 'iat', 'sub', 'tenant'],
+      currentDate: now,
+    });
+    const { sub, tenant, access } = payload as Record<string, unknown>;
+    if (typeof sub !== 'string' || typeof tenant !== 'string' || (access !== 'admin' && access !== 'supervisor' && access !== 'member')) return null;
+    return { sub, tenant, access };
+  } catch (e) {
+    if (e instanceof errors.JOSEError || e instanceof TypeError) return null;
+    throw e;
+  }
+}

@@ -1,0 +1,70 @@
+import * as v from 'valibot';
+import { describeRoute, resolver, type DescribeRouteOptions } from 'hono-openapi';
+
+export const ErrorBodySchema = v.object({
+  error: v.object({
+    code: v.pipe(v.string(), v.description('稳定的错误码，例如 VALIDATION_FAILED')),
+    message: v.pipe(v.string(), v.description('给人看的说明，默认中文；Accept-Language: en 时为英文')),
+    fields: v.optional(v.array(v.object({ path: v.string(), message: v.string() }))),
+    requestId: v.string(),
+  }),
+});
+
+const json = (schema: v.GenericSchema) => ({ 'application/json': { schema: resolver(schema) } });
+const errorResponse = (description: string) => ({ description, content: json(ErrorBodySchema) });
+
+export const errorResponses = {
+  400: errorResponse('请求参数不合法 / invalid request'),
+  401: errorResponse('未登录或凭证无效 / not authenticated'),
+  403: errorResponse('无权访问 / forbidden'),
+  404: errorResponse('未找到 / not found'),
+} as const;
+
+/** Describes one operation: summary, tag, the success body and the shared error body. */
+export function doc(opts: {
+  tag: string;
+  summary: string;
+  description?: string;
+  ok?: { status?: 200 | 201 | 204; schema?: v.GenericSchema; description?: string };
+  auth?: boolean;
+  extra?: DescribeRouteOptions['responses'];
+}) {
+  const status = opts.ok?.status ?? 200;
+  const success =
+    status === 204 || !opts.ok?.schema
+      ? { description: opts.ok?.description ?? '成功' }
+      : { description: opts.ok?.description ?? '成功', content: json(opts.ok.schema) };
+  return describeRoute({
+    tags: [opts.tag],
+    summary: opts.summary,
+    description: opts.description,
+    security: opts.auth === false ? [] : [{ bearerAuth: [] }],
+    responses: {
+      [status]: success,
+      ...(opts.auth === false ? { 400: errorResponses[400], 404: errorResponses[404] } : errorResponses),
+      ...opts.extra,
+    },
+  });
+}
+
+/** Path parameter `{tenant}` shared by every tenant route. */
+export const TenantParam = v.object({ tenant: v.pipe(v.string(), v.description('妇联 id，例如 lixia、binzhou、harbin')) });
+
+/** Cursor pagination: `limit` 1–200 (default 50), opaque `cursor` from the previous page. */
+export const PageQuery = {
+  limit: v.optional(v.pipe(v.string(), v.regex(/^\d{1,3}$/), v.transform(Number), v.minValue(1), v.maxValue(200)), '50'),
+  cursor: v.optional(v.pipe(v.string(), v.maxLength(200))),
+};
+
+export const pageOf = <S extends v.GenericSchema>(item: S) =>
+  v.object({ items: v.array(item), nextCursor: v.nullable(v.string()) });
+
+export const encodeCursor = (s: string) => btoa(s).replace(/=+$/, '');
+export const decodeCursor = (s: string | undefined): string | undefined => {
+  if (!s) return undefined;
+  try {
+    return atob(s);
+  } catch {
+    return undefined;
+  }
+};

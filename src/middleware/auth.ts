@@ -1,0 +1,45 @@
+import { createMiddleware } from 'hono/factory';
+import { and, eq, isNull } from 'drizzle-orm';
+import type { AppDeps, AppEnv } from '../env.ts';
+import { AppError } from '../lib/errors.ts';
+import { verifyToken } from '../lib/jwt.ts';
+import { people } from '../../db/schema.ts';
+import type { AccessRole, DutyRole } from '../domain/glossary.ts';
+
+export interface AuthUser {
+  id: string;
+  name: string;
+  access: AccessRole;
+  duty: DutyRole | null;
+  orgUnitId: string | null;
+}
+
+/**
+ * Bearer token → the caller. The token must verify (HS256 only; iss, aud, exp
+ * required) and name this tenant; the person is then read from the tenant's
+ * database so that a changed role or a deleted account takes effect at once.
+ */
+export const authMiddleware = (deps: AppDeps) =>
+  createMiddleware<AppEnv>(async (c, next) => {
+    const header = c.req.header('authorization');
+    if (!header) throw new AppError('UNAUTHENTICATED');
+    const match = /^Bearer\s+([A-Za-z0-9._~+/=-]+)$/i.exec(header.trim());
+    if (!match) throw new AppError('TOKEN_INVALID');
+    const claims = await verifyToken(deps.config, match[1], deps.clock.now());
+    if (!claims) throw new AppError('TOKEN_INVALID');
+    if (claims.tenant !== c.var.tenant.id) throw new AppError('TENANT_MISMATCH');
+    const person = await c.var.db.query.people.findFirst({
+      columns: { id: true, name: true, access: true, duty: true, orgUnitId: true, passwordHash: true },
+      where: and(eq(people.id, claims.sub), isNull(people.deletedAt)),
+    });
+    if (!person || !person.passwordHash) throw new AppError('TOKEN_INVALID');
+    c.set('user', { id: person.id, name: person.name, access: person.access, duty: person.duty, orgUnitId: person.orgUnitId });
+    await next();
+  });
+
+/** Only these access roles may pass. */
+export const requireAccess = (...roles: AccessRole[]) =>
+  createMiddleware<AppEnv>(async (c, next) => {
+    if (!roles.includes(c.var.user.access)) throw new AppError('FORBIDDEN');
+    await next();
+  });

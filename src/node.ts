@@ -1,0 +1,73 @@
+/**
+ * The embedded default: `npm start`. One Node process serves every tenant from
+ * local libSQL files under DATA_DIR, migrates and provisions them at start,
+ * and runs the same cron table as wrangler.toml in-process.
+ */
+import { serve } from '@hono/node-server';
+import { Cron } from 'croner';
+import { createApp } from './app.ts';
+import { buildNodeDeps } from './node-runtime.ts';
+import { migrateTenantDb } from './db/migrate.ts';
+import { provisionTenant } from './db/provision.ts';
+import { cronTable, runScheduled } from './jobs/index.ts';
+import { jsonLogger, type Logger } from './lib/logger.ts';
+
+export async function startNodeServer(vars: NodeJS.ProcessEnv = process.env, log: Logger = jsonLogger(), print: (s: string) => void = console.log) {
+  const { deps, settings, dbs } = buildNodeDeps(vars, log);
+  for (const tenant of deps.tenants.list()) {
+    await dbs.prepare(tenant);
+    const db = deps.database(tenant);
+    await migrateTenantDb(db);
+    const result = await provisionTenant(db, tenant, deps.clock.now());
+    if (result.bootstrapAdmin) {
+      print(
+        `\n[${tenant.id}] ${tenant.name}：已创建初始管理员（密码只显示这一次，请登录后修改）\n` +
+          `  邮箱 email:    ${result.bootstrapAdmin.email}\n  密码 password: ${result.bootstrapAdmin.password}\n`,
+      );
+    }
+  }
+
+  const app = createApp(deps);
+  const crons = vars.DISABLE_CRON === '1' ? [] : Object.keys(cronTable).map((expr) =>
+    new Cron(expr, { timezone: 'UTC', protect: true }, async (self: Cron) => {
+      // The slot this firing stands for, as Workers' controller.scheduledTime would give it.
+      const slot = self.currentRun() ?? deps.clock.now();
+      await runScheduled(deps, expr, slot);
+    }),
+  );
+
+  const server = await new Promise<ReturnType<typeof serve>>((resolveServer) => {
+    const s = serve({ fetch: app.fetch, port: settings.port, hostname: settings.host }, (info) => {
+      log.info('listening', { port: info.port, dataDir: settings.dataDir, tenants: deps.tenants.list().map((t) => t.id).join(',') });
+      print(`Grassroots 已启动: http://localhost:${info.port}  (接口文档 /docs)`);
+      resolveServer(s);
+    });
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : settings.port;
+
+  return {
+    port,
+    app,
+    deps,
+    async close() {
+      for (const c of crons) c.stop();
+      await new Promise<void>((r) => server.close(() => r()));
+      dbs.close();
+    },
+  };
+}
+
+if (import.meta.main) {
+  startNodeServer().then(
+    (s) => {
+      const stop = () => s.close().then(() => process.exit(0));
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
+    },
+    (e) => {
+      console.error(e instanceof Error ? e.message : e);
+      process.exit(1);
+    },
+  );
+}

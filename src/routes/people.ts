@@ -1,0 +1,184 @@
+import { Hono } from 'hono';
+import * as v from 'valibot';
+import { and, asc, eq, gt, isNull, ne, sql, type SQL } from 'drizzle-orm';
+import { ulid } from 'ulid';
+import type { AppDeps, AppEnv } from '../env.ts';
+import { people, orgUnits } from '../../db/schema.ts';
+import { AppError, conflict, notFound } from '../lib/errors.ts';
+import { hashPassword } from '../lib/password.ts';
+import { validate } from '../lib/validate.ts';
+import { doc, PageQuery, pageOf, encodeCursor, decodeCursor } from '../lib/openapi.ts';
+import { requireAccess, type AuthUser } from '../middleware/auth.ts';
+import { inSubtree } from '../db/org-tree.ts';
+import type { Db } from '../db/client.ts';
+import { Access, Duty, Email, Id, IdParam, Name, Password, PersonSchema } from './schemas.ts';
+
+type PersonRow = typeof people.$inferSelect;
+
+export const personView = (p: PersonRow): v.InferOutput<typeof PersonSchema> => ({
+  id: p.id,
+  name: p.name,
+  email: p.email,
+  access: p.access,
+  duty: p.duty,
+  orgUnitId: p.orgUnitId,
+  phone: p.phone,
+  canLogin: Boolean(p.email && p.passwordHash),
+  mustChangePassword: p.mustChangePassword,
+  createdAt: p.createdAt,
+  updatedAt: p.updatedAt,
+});
+
+const Phone = v.pipe(v.string(), v.trim(), v.regex(/^[0-9+\- ]{5,20}$/));
+
+const CreateBody = v.strictObject({
+  name: Name,
+  email: v.optional(v.nullable(Email)),
+  password: v.optional(Password),
+  access: v.optional(Access, 'member'),
+  duty: v.optional(v.nullable(Duty)),
+  orgUnitId: v.optional(v.nullable(Id)),
+  phone: v.optional(v.nullable(Phone)),
+});
+const UpdateBody = v.strictObject({
+  name: v.optional(Name),
+  email: v.optional(v.nullable(Email)),
+  password: v.optional(Password),
+  access: v.optional(Access),
+  duty: v.optional(v.nullable(Duty)),
+  orgUnitId: v.optional(v.nullable(Id)),
+  phone: v.optional(v.nullable(Phone)),
+});
+const ListQuery = v.strictObject({
+  ...PageQuery,
+  orgUnit: v.optional(Id),
+  duty: v.optional(Duty),
+  access: v.optional(Access),
+  q: v.optional(v.pipe(v.string(), v.maxLength(50))),
+});
+
+/** The rows a caller may read: admins all, supervisors their subtree (and themselves), members themselves. */
+export function peopleScope(user: AuthUser): SQL | undefined {
+  if (user.access === 'admin') return undefined;
+  if (user.access === 'supervisor' && user.orgUnitId) {
+    return sql`(${eq(people.id, user.id)} or ${inSubtree(people.orgUnitId, user.orgUnitId)})`;
+  }
+  return eq(people.id, user.id);
+}
+
+async function assertOrgUnit(db: Db, id: string | null | undefined) {
+  if (!id) return;
+  const unit = await db.query.orgUnits.findFirst({ columns: { id: true }, where: and(eq(orgUnits.id, id), isNull(orgUnits.deletedAt)) });
+  if (!unit) throw new AppError('VALIDATION_FAILED', { fields: [{ path: 'orgUnitId', message: '组织不存在' }] });
+}
+
+const emailTaken = () => conflict('该邮箱已被使用', 'That email is already in use');
+const isUniqueViolation = (e: unknown) => /UNIQUE constraint failed/i.test(String((e as { cause?: unknown })?.cause ?? e) + String((e as Error)?.message));
+
+/** Guards a change that would leave the tenant without an admin: true if another live admin exists. */
+const anotherAdminExists = (id: string) =>
+  sql`exists (select 1 from people p2 where p2.access = 'admin' and p2.deleted_at is null and p2.id <> ${id})`;
+
+export const peopleRoutes = (deps: AppDeps) =>
+  new Hono<AppEnv>()
+    .get('/', doc({ tag: '人员', summary: '人员列表（按权限范围）', ok: { schema: pageOf(PersonSchema) } }), validate('query', ListQuery), async (c) => {
+      const q = c.req.valid('query');
+      const after = decodeCursor(q.cursor);
+      const rows = await c.var.db
+        .select()
+        .from(people)
+        .where(
+          and(
+            isNull(people.deletedAt),
+            peopleScope(c.var.user),
+            q.orgUnit ? eq(people.orgUnitId, q.orgUnit) : undefined,
+            q.duty ? eq(people.duty, q.duty) : undefined,
+            q.access ? eq(people.access, q.access) : undefined,
+            q.q ? sql`instr(${people.name}, ${q.q}) > 0` : undefined,
+            after ? gt(people.id, after) : undefined,
+          ),
+        )
+        .orderBy(asc(people.id))
+        .limit(q.limit + 1);
+      const page = rows.slice(0, q.limit);
+      return c.json({ items: page.map(personView), nextCursor: rows.length > q.limit ? encodeCursor(page[page.length - 1].id) : null });
+    })
+    .get('/:id', doc({ tag: '人员', summary: '查看一名人员' , ok: { schema: PersonSchema } }), validate('param', IdParam), async (c) => {
+      const { id } = c.req.valid('param');
+      const row = await c.var.db.query.people.findFirst({ where: and(eq(people.id, id), isNull(people.deletedAt), peopleScope(c.var.user)) });
+      if (!row) throw notFound();
+      return c.json(personView(row));
+    })
+    .post('/', doc({ tag: '人员', summary: '新增人员（管理员）', ok: { status: 201, schema: PersonSchema } }), requireAccess('admin'), validate('json', CreateBody), async (c) => {
+      const body = c.req.valid('json');
+      await assertOrgUnit(c.var.db, body.orgUnitId);
+      if (body.password && !body.email) throw new AppError('VALIDATION_FAILED', { fields: [{ path: 'email', message: '设置密码时必须填写邮箱' }] });
+      const now = deps.clock.now().toISOString();
+      const row: PersonRow = {
+        id: ulid(),
+        name: body.name,
+        email: body.email ?? null,
+        passwordHash: body.password ? await hashPassword(body.password) : null,
+        mustChangePassword: Boolean(body.password),
+        access: body.access,
+        duty: body.duty ?? null,
+        orgUnitId: body.orgUnitId ?? null,
+        phone: body.phone ?? null,
+        createdAt: now,
+        updatedAt: now,
+        deletedAt: null,
+      };
+      try {
+        await c.var.db.insert(people).values(row);
+      } catch (e) {
+        if (isUniqueViolation(e)) throw emailTaken();
+        throw e;
+      }
+      return c.json(personView(row), 201);
+    })
+    .patch('/:id', doc({ tag: '人员', summary: '修改人员（管理员）', ok: { schema: PersonSchema } }), requireAccess('admin'), validate('param', IdParam), validate('json', UpdateBody), async (c) => {
+      const { id } = c.req.valid('param');
+      const body = c.req.valid('json');
+      const db = c.var.db;
+      const current = await db.query.people.findFirst({ where: and(eq(people.id, id), isNull(people.deletedAt)) });
+      if (!current) throw notFound();
+      await assertOrgUnit(db, body.orgUnitId);
+      const email = body.email === undefined ? current.email : body.email;
+      if (body.password && !email) throw new AppError('VALIDATION_FAILED', { fields: [{ path: 'email', message: '设置密码时必须填写邮箱' }] });
+      const demotesAdmin = current.access === 'admin' && body.access !== undefined && body.access !== 'admin';
+      const changes: Partial<PersonRow> = {
+        ...(body.name !== undefined && { name: body.name }),
+        ...(body.email !== undefined && { email: body.email }),
+        ...(body.access !== undefined && { access: body.access }),
+        ...(body.duty !== undefined && { duty: body.duty }),
+        ...(body.orgUnitId !== undefined && { orgUnitId: body.orgUnitId }),
+        ...(body.phone !== undefined && { phone: body.phone }),
+        ...(body.password !== undefined && { passwordHash: await hashPassword(body.password), mustChangePassword: true }),
+        updatedAt: deps.clock.now().toISOString(),
+      };
+      let updated: PersonRow[];
+      try {
+        updated = await db
+          .update(people)
+          .set(changes)
+          .where(and(eq(people.id, id), isNull(people.deletedAt), demotesAdmin ? anotherAdminExists(id) : undefined))
+          .returning();
+      } catch (e) {
+        if (isUniqueViolation(e)) throw emailTaken();
+        throw e;
+      }
+      if (!updated.length) throw conflict('不能取消最后一名管理员的管理员权限', 'Cannot demote the last admin');
+      return c.json(personView(updated[0]));
+    })
+    .delete('/:id', doc({ tag: '人员', summary: '删除人员（管理员，软删除）', ok: { status: 204 } }), requireAccess('admin'), validate('param', IdParam), async (c) => {
+      const { id } = c.req.valid('param');
+      if (id === c.var.user.id) throw conflict('不能删除自己', 'You cannot delete yourself');
+      const db = c.var.db;
+      const current = await db.query.people.findFirst({ columns: { id: true }, where: and(eq(people.id, id), isNull(people.deletedAt)) });
+      if (!current) throw notFound();
+      await db
+        .update(people)
+        .set({ deletedAt: deps.clock.now().toISOString(), updatedAt: deps.clock.now().toISOString() })
+        .where(and(eq(people.id, id), isNull(people.deletedAt), ne(people.id, c.var.user.id)));
+      return c.body(null, 204);
+    });

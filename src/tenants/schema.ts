@@ -1,0 +1,93 @@
+import * as v from 'valibot';
+import { orgLevels, orgTypes, keys } from '../domain/glossary.ts';
+
+const slug = v.pipe(v.string(), v.regex(/^[a-z][a-z0-9-]{1,39}$/, '须为小写字母开头的字母、数字或连字符'));
+
+const validTimeZone = v.check((tz: string) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}, '不是有效的 IANA 时区');
+
+export interface OrgUnitNode {
+  id: string;
+  name: string;
+  level: keyof typeof orgLevels;
+  type: keyof typeof orgTypes;
+  children?: OrgUnitNode[];
+}
+
+export const OrgUnitNodeSchema: v.GenericSchema<OrgUnitNode> = v.strictObject({
+  id: slug,
+  name: v.pipe(v.string(), v.minLength(1), v.maxLength(100)),
+  level: v.picklist(keys(orgLevels)),
+  type: v.picklist(keys(orgTypes)),
+  children: v.optional(v.array(v.lazy(() => OrgUnitNodeSchema))),
+});
+
+export const DocumentRefSchema = v.strictObject({
+  number: v.pipe(v.string(), v.minLength(1)),
+  title: v.pipe(v.string(), v.minLength(1)),
+  issuedOn: v.optional(v.pipe(v.string(), v.isoDate())),
+  seed: v.optional(v.string()),
+});
+
+export const TenantConfigSchema = v.pipe(
+  v.strictObject({
+    $schema: v.optional(v.string()),
+    id: slug,
+    name: v.pipe(v.string(), v.minLength(1)),
+    nameEn: v.optional(v.string()),
+    timeZone: v.pipe(v.string(), validTimeZone),
+    locale: v.picklist(['zh-CN']),
+    contactEmail: v.pipe(v.string(), v.email()),
+    documents: v.array(DocumentRefSchema),
+    orgUnits: OrgUnitNodeSchema,
+    /** Filled by the rule engine; validated there. */
+    rules: v.array(v.unknown()),
+  }),
+  v.check((t) => t.orgUnits.id === t.id, '组织树的根节点 id 须与妇联 id 相同'),
+  v.check((t) => {
+    const seen = new Set<string>();
+    const walk = (n: OrgUnitNode): boolean => {
+      if (seen.has(n.id)) return false;
+      seen.add(n.id);
+      return (n.children ?? []).every(walk);
+    };
+    return walk(t.orgUnits);
+  }, '组织树中存在重复的 id'),
+);
+
+export type TenantConfig = v.InferOutput<typeof TenantConfigSchema>;
+
+export class TenantConfigError extends Error {
+  constructor(file: string, issues: { path: string; message: string }[]) {
+    super(`租户配置无效 (invalid tenant config) ${file}:\n` + issues.map((i) => `  - ${i.path || '(根)'}: ${i.message}`).join('\n'));
+    this.name = 'TenantConfigError';
+  }
+}
+
+/** Validates one parsed config; `file` names it in the error. */
+export function parseTenantConfig(raw: unknown, file: string): TenantConfig {
+  const result = v.safeParse(TenantConfigSchema, raw);
+  if (!result.success) {
+    throw new TenantConfigError(
+      file,
+      result.issues.map((i) => ({ path: v.getDotPath(i) ?? '', message: i.message })),
+    );
+  }
+  return result.output;
+}
+
+export function flattenOrgUnits(root: OrgUnitNode): { id: string; name: string; level: OrgUnitNode['level']; type: OrgUnitNode['type']; parentId: string | null }[] {
+  const out: ReturnType<typeof flattenOrgUnits> = [];
+  const walk = (n: OrgUnitNode, parentId: string | null) => {
+    out.push({ id: n.id, name: n.name, level: n.level, type: n.type, parentId });
+    for (const c of n.children ?? []) walk(c, n.id);
+  };
+  walk(root, null);
+  return out;
+}
