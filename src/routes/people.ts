@@ -31,7 +31,7 @@ export const personView = (p: PersonRow): v.InferOutput<typeof PersonSchema> => 
 
 const Phone = v.pipe(v.string(), v.trim(), v.regex(/^[0-9+\- ]{5,20}$/));
 
-const CreateBody = v.strictObject({
+export const CreatePersonBody = v.strictObject({
   name: Name,
   email: v.optional(v.nullable(Email)),
   password: v.optional(Password),
@@ -79,6 +79,34 @@ const isUniqueViolation = (e: unknown) => /UNIQUE constraint failed/i.test(Strin
 const anotherAdminExists = (id: string) =>
   sql`exists (select 1 from people p2 where p2.access = 'admin' and p2.deleted_at is null and p2.id <> ${id})`;
 
+/** Creates one person (the API's POST and `grassroots user add` both come here). */
+export async function createPerson(db: Db, body: v.InferOutput<typeof CreatePersonBody>, now: Date): Promise<PersonRow> {
+  await assertOrgUnit(db, body.orgUnitId);
+  if (body.password && !body.email) throw new AppError('VALIDATION_FAILED', { fields: [{ path: 'email', message: '设置密码时必须填写邮箱' }] });
+  const at = now.toISOString();
+  const row: PersonRow = {
+    id: ulid(),
+    name: body.name,
+    email: body.email ?? null,
+    passwordHash: body.password ? await hashPassword(body.password) : null,
+    mustChangePassword: false,
+    access: body.access,
+    duty: body.duty ?? null,
+    orgUnitId: body.orgUnitId ?? null,
+    phone: body.phone ?? null,
+    createdAt: at,
+    updatedAt: at,
+    deletedAt: null,
+  };
+  try {
+    await db.insert(people).values(row);
+  } catch (e) {
+    if (isUniqueViolation(e)) throw emailTaken();
+    throw e;
+  }
+  return row;
+}
+
 export const peopleRoutes = (deps: AppDeps) =>
   new Hono<AppEnv>()
     .get('/', doc({ tag: '人员', summary: '人员列表（按权限范围）', ok: { schema: pageOf(PersonSchema) } }), validate('query', ListQuery), async (c) => {
@@ -109,33 +137,9 @@ export const peopleRoutes = (deps: AppDeps) =>
       if (!row) throw notFound();
       return c.json(personView(row));
     })
-    .post('/', doc({ tag: '人员', summary: '新增人员（管理员）', ok: { status: 201, schema: PersonSchema } }), requireAccess('admin'), validate('json', CreateBody), async (c) => {
-      const body = c.req.valid('json');
-      await assertOrgUnit(c.var.db, body.orgUnitId);
-      if (body.password && !body.email) throw new AppError('VALIDATION_FAILED', { fields: [{ path: 'email', message: '设置密码时必须填写邮箱' }] });
-      const now = deps.clock.now().toISOString();
-      const row: PersonRow = {
-        id: ulid(),
-        name: body.name,
-        email: body.email ?? null,
-        passwordHash: body.password ? await hashPassword(body.password) : null,
-        mustChangePassword: Boolean(body.password),
-        access: body.access,
-        duty: body.duty ?? null,
-        orgUnitId: body.orgUnitId ?? null,
-        phone: body.phone ?? null,
-        createdAt: now,
-        updatedAt: now,
-        deletedAt: null,
-      };
-      try {
-        await c.var.db.insert(people).values(row);
-      } catch (e) {
-        if (isUniqueViolation(e)) throw emailTaken();
-        throw e;
-      }
-      return c.json(personView(row), 201);
-    })
+    .post('/', doc({ tag: '人员', summary: '新增人员（管理员）', ok: { status: 201, schema: PersonSchema } }), requireAccess('admin'), validate('json', CreatePersonBody), async (c) =>
+      c.json(personView(await createPerson(c.var.db, c.req.valid('json'), deps.clock.now())), 201),
+    )
     .patch('/:id', doc({ tag: '人员', summary: '修改人员（管理员）', ok: { schema: PersonSchema } }), requireAccess('admin'), validate('param', IdParam), validate('json', UpdateBody), async (c) => {
       const { id } = c.req.valid('param');
       const body = c.req.valid('json');

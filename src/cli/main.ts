@@ -1,0 +1,146 @@
+/**
+ * `npx grassroots <command>`: operations for IT staff. Reads the same
+ * environment as the server (DATA_DIR, TENANTS_DIR, JWT_SECRET,
+ * LIBSQL_URL_<ID>, LIBSQL_AUTH_TOKEN_<ID>).
+ */
+import { parseArgs } from 'node:util';
+import * as v from 'valibot';
+import { and, eq, isNull } from 'drizzle-orm';
+import { buildNodeDeps, tenantDatabaseUrl } from '../node-runtime.ts';
+import { migrateTenantDb, migrationState } from '../db/migrate.ts';
+import { provisionTenant } from '../db/provision.ts';
+import { installZhMessages, issuePath } from '../lib/valibot-zh.ts';
+import { AppError, errorCodes } from '../lib/errors.ts';
+import { signToken } from '../lib/jwt.ts';
+import { CreatePersonBody, createPerson } from '../routes/people.ts';
+import { people } from '../../db/schema.ts';
+import { silentLogger } from '../lib/logger.ts';
+import type { TenantConfig } from '../tenants/schema.ts';
+
+const USAGE = `用法 usage: npx grassroots <命令> [选项]
+
+  migrate [--tenant ID]        为租户数据库执行迁移并补齐组织树（远程库也适用）
+  tenants                      列出租户、数据库位置和迁移状态
+  user add --tenant T --email E --password P --access admin|supervisor|member
+           [--name N] [--duty leader|office_cadre|committee_member|grassroots_cadre] [--org-unit ID]
+                               新建可登录的用户
+  token --tenant T --email E [--ttl 秒]
+                               为脚本签发访问令牌（打印到标准输出）
+`;
+
+class UsageError extends Error {}
+
+function pickTenants(all: TenantConfig[], id: string | undefined): TenantConfig[] {
+  if (!id) return all;
+  const t = all.find((x) => x.id === id);
+  if (!t) throw new UsageError(`未知租户 unknown tenant: ${id}（可选 ${all.map((x) => x.id).join(', ')}）`);
+  return [t];
+}
+
+const redact = (url: string) => url.replace(/\/\/[^@/]*@/, '//***@');
+
+export async function main(argv: string[], out: (s: string) => void = console.log): Promise<number> {
+  installZhMessages();
+  const [command, sub] = argv;
+  const { values } = parseArgs({
+    args: argv.slice(command === 'user' ? 2 : 1),
+    options: {
+      tenant: { type: 'string' },
+      email: { type: 'string' },
+      password: { type: 'string' },
+      access: { type: 'string' },
+      name: { type: 'string' },
+      duty: { type: 'string' },
+      'org-unit': { type: 'string' },
+      ttl: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  if (!command || values.help) {
+    out(USAGE);
+    return command ? 0 : 2;
+  }
+  const { deps, settings, dbs } = buildNodeDeps(process.env, silentLogger);
+  try {
+    const all = deps.tenants.list();
+    switch (command) {
+      case 'migrate': {
+        for (const tenant of pickTenants(all, values.tenant)) {
+          await dbs.prepare(tenant);
+          const db = deps.database(tenant);
+          const before = await migrationState(db);
+          await migrateTenantDb(db);
+          const result = await provisionTenant(db, tenant, deps.clock.now());
+          out(`[${tenant.id}] 已应用迁移 ${before.pending.length} 个，新增组织 ${result.addedOrgUnits} 个`);
+          if (result.bootstrapAdmin) out(`  初始管理员（只显示一次）: ${result.bootstrapAdmin.email} / ${result.bootstrapAdmin.password}`);
+        }
+        return 0;
+      }
+      case 'tenants': {
+        for (const tenant of all) {
+          const target = redact(tenantDatabaseUrl(tenant, process.env, settings.dataDir).url);
+          let state: string;
+          try {
+            const s = await migrationState(deps.database(tenant));
+            state = s.pending.length ? `待迁移 ${s.pending.length} 个 (${s.applied}/${s.available})` : `已是最新 (${s.applied}/${s.available})`;
+          } catch (e) {
+            state = `无法连接 (${(e as Error).name})`;
+          }
+          out(`${tenant.id}\t${tenant.name}\t${target}\t${state}`);
+        }
+        return 0;
+      }
+      case 'user': {
+        if (sub !== 'add') throw new UsageError('只支持 user add');
+        const [tenant] = pickTenants(all, values.tenant ?? '');
+        const parsed = v.safeParse(CreatePersonBody, {
+          name: values.name ?? values.email,
+          email: values.email,
+          password: values.password,
+          access: values.access,
+          ...(values.duty && { duty: values.duty }),
+          ...(values['org-unit'] && { orgUnitId: values['org-unit'] }),
+        });
+        if (!parsed.success) throw new UsageError(parsed.issues.map((i) => `--${issuePath(i) || '?'}: ${i.message}`).join('\n'));
+        if (!parsed.output.email || !parsed.output.password) throw new UsageError('--email 和 --password 必填');
+        const person = await createPerson(deps.database(tenant), parsed.output, deps.clock.now());
+        out(`[${tenant.id}] 已创建用户 ${person.email}（${person.access}），id ${person.id}`);
+        return 0;
+      }
+      case 'token': {
+        const [tenant] = pickTenants(all, values.tenant ?? '');
+        if (!values.email) throw new UsageError('--email 必填');
+        const ttl = values.ttl ? Number(values.ttl) : undefined;
+        if (ttl !== undefined && (!Number.isInteger(ttl) || ttl < 60)) throw new UsageError('--ttl 须为不小于 60 的整数秒');
+        const person = await deps.database(tenant).query.people.findFirst({
+          where: and(eq(people.email, values.email.trim().toLowerCase()), isNull(people.deletedAt)),
+        });
+        if (!person || !person.passwordHash) throw new UsageError(`[${tenant.id}] 没有可登录的用户 ${values.email}`);
+        const { token } = await signToken(deps.config, { sub: person.id, tenant: tenant.id, access: person.access }, deps.clock.now(), ttl);
+        out(token);
+        return 0;
+      }
+      default:
+        throw new UsageError(`未知命令 unknown command: ${command}\n\n${USAGE}`);
+    }
+  } finally {
+    dbs.close();
+  }
+}
+
+/** Runs the CLI on process.argv and exits with its code. */
+export function run() {
+  return main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (e) => {
+      if (e instanceof AppError) console.error(`错误 ${e.code}: ${e.detail?.zh ?? errorCodes[e.code].zh}${e.fields ? '\n' + e.fields.map((f) => `  ${f.path}: ${f.message}`).join('\n') : ''}`);
+      else if (e instanceof UsageError || (e as { code?: string }).code?.startsWith?.('ERR_PARSE_ARGS')) console.error((e as Error).message);
+      else console.error(e instanceof Error ? e.message : e);
+      process.exit(e instanceof UsageError ? 2 : 1);
+    },
+  );
+}
+
+if (import.meta.main) void run();

@@ -1,0 +1,109 @@
+import { env, createExecutionContext, createScheduledController, waitOnExecutionContext } from 'cloudflare:test';
+import { createClient } from '@libsql/client/web';
+import { describe, expect, inject, it } from 'vitest';
+import worker, { type Env } from '../../src/worker.ts';
+
+const dbs = inject('tenantDatabases');
+const workerEnv: Env = {
+  ...(env as unknown as Env),
+  ...Object.fromEntries(
+    Object.entries(dbs).flatMap(([id, d]) => [
+      [`LIBSQL_URL_${id.toUpperCase()}`, d.url],
+      [`LIBSQL_AUTH_TOKEN_${id.toUpperCase()}`, d.authToken],
+    ]),
+  ),
+};
+
+async function call(path: string, init: RequestInit = {}, useEnv: Env = workerEnv) {
+  const ctx = createExecutionContext();
+  const res = await worker.fetch(new Request(`https://grassroots.test${path}`, init) as Request<unknown, IncomingRequestCfProperties>, useEnv, ctx);
+  await waitOnExecutionContext(ctx);
+  return res;
+}
+const json = (body: unknown, token?: string): RequestInit => ({
+  method: 'POST',
+  headers: { 'content-type': 'application/json', ...(token && { authorization: `Bearer ${token}` }) },
+  body: JSON.stringify(body),
+});
+const bearer = (token: string): RequestInit => ({ headers: { authorization: `Bearer ${token}` } });
+
+async function login(tenant: string) {
+  const res = await call(`/v1/${tenant}/auth/login`, json({ email: dbs[tenant].adminEmail, password: dbs[tenant].adminPassword }));
+  expect(res.status).toBe(200);
+  return ((await res.json()) as { token: string }).token;
+}
+
+describe('worker: routing and auth inside workerd', () => {
+  it('serves /health and the tenant list without a token', async () => {
+    expect((await call('/health')).status).toBe(200);
+    const body = (await (await call('/v1/tenants')).json()) as { items: { id: string }[] };
+    expect(body.items.map((t) => t.id).sort()).toEqual(['binzhou', 'harbin', 'lixia']);
+  });
+
+  it('an unknown tenant is 404 TENANT_NOT_FOUND', async () => {
+    const res = await call('/v1/atlantis/people');
+    expect(res.status).toBe(404);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('TENANT_NOT_FOUND');
+  });
+
+  it('logs in with PBKDF2 inside workerd and reads /me over libSQL HTTP', async () => {
+    const token = await login('lixia');
+    const res = await call('/v1/lixia/me', bearer(token));
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { email: string }).email).toBe(dbs.lixia.adminEmail);
+  });
+
+  it('rejects: no token 401, bad token 401, lixia token on binzhou 403', async () => {
+    expect((await call('/v1/lixia/people')).status).toBe(401);
+    expect((await call('/v1/lixia/people', bearer('not.a.jwt'))).status).toBe(401);
+    const token = await login('lixia');
+    const res = await call('/v1/binzhou/people', bearer(token));
+    expect(res.status).toBe(403);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('TENANT_MISMATCH');
+  });
+
+  it('an authenticated write lands in the tenant database and reads back', async () => {
+    const token = await login('binzhou');
+    const created = await call('/v1/binzhou/people', json({ name: '孙丽', duty: 'office_cadre', orgUnitId: 'bincheng' }, token));
+    expect(created.status).toBe(201);
+    const { id } = (await created.json()) as { id: string };
+    const read = await call(`/v1/binzhou/people/${id}`, bearer(token));
+    expect(read.status).toBe(200);
+    expect(((await read.json()) as { name: string }).name).toBe('孙丽');
+    // The row is in binzhou's database, read here over the same HTTP protocol, and not in lixia's.
+    const binzhou = createClient({ url: dbs.binzhou.url, authToken: dbs.binzhou.authToken });
+    const lixia = createClient({ url: dbs.lixia.url, authToken: dbs.lixia.authToken });
+    expect((await binzhou.execute({ sql: 'select name from people where id = ?', args: [id] })).rows[0]?.name).toBe('孙丽');
+    expect((await lixia.execute({ sql: 'select count(*) as n from people where id = ?', args: [id] })).rows[0]?.n).toBe(0);
+    binzhou.close();
+    lixia.close();
+  });
+
+  it('a tenant whose database secret is missing answers 503, not a stack trace', async () => {
+    const { LIBSQL_URL_HARBIN: _u, ...rest } = workerEnv;
+    const res = await call('/v1/harbin/auth/login', json({ email: 'a@b.cn', password: 'x' }), rest as Env);
+    expect(res.status).toBe(503);
+    const body = (await res.json()) as { error: { code: string } };
+    expect(body.error.code).toBe('SERVICE_UNAVAILABLE');
+  });
+});
+
+describe('worker: scheduled', () => {
+  it('the 08:00 Beijing cron runs the daily check once per tenant, even when delivered twice', async () => {
+    const scheduledTime = Date.UTC(2026, 10, 23, 0, 0, 0);
+    for (let i = 0; i < 2; i++) {
+      const ctrl = createScheduledController({ cron: '0 0 * * *', scheduledTime });
+      const ctx = createExecutionContext();
+      await worker.scheduled(ctrl, workerEnv, ctx);
+      await waitOnExecutionContext(ctx);
+    }
+    for (const id of Object.keys(dbs)) {
+      const client = createClient({ url: dbs[id].url, authToken: dbs[id].authToken });
+      const rows = (await client.execute("select status, scheduled_for from job_runs where job = 'daily-check'")).rows;
+      expect(rows).toHaveLength(1);
+      expect(rows[0].status).toBe('succeeded');
+      expect(rows[0].scheduled_for).toBe('2026-11-23T00:00:00.000Z');
+      client.close();
+    }
+  });
+});
