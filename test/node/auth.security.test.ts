@@ -1,0 +1,118 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SignJWT } from 'jose';
+import { makeTestApp, addUser, TEST_SECRET, type TestApp } from '../support/node-app.ts';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await makeTestApp();
+});
+afterAll(() => t.close());
+
+const key = (s: string) => new TextEncoder().encode(s);
+const b64url = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
+
+async function adminSub(tenant: string) {
+  const res = await t.request(`/v1/${tenant}/me`, { token: await t.adminToken(tenant) });
+  return ((await res.json()) as { id: string }).id;
+}
+
+/** A token like ours, with one thing changed. */
+async function forged(over: { secret?: string; aud?: string; iss?: string; exp?: number; tenant?: string; alg?: string; sub?: string }) {
+  const iat = Math.floor(new Date('2026-11-23T01:00:00Z').getTime() / 1000);
+  return new SignJWT({ tenant: over.tenant ?? 'lixia', access: 'admin' })
+    .setProtectedHeader({ alg: over.alg ?? 'HS256' })
+    .setSubject(over.sub ?? (await adminSub('lixia')))
+    .setIssuer(over.iss ?? 'grassroots')
+    .setAudience(over.aud ?? 'grassroots-api')
+    .setIssuedAt(iat)
+    .setExpirationTime(over.exp ?? iat + 3600)
+    .sign(key(over.secret ?? TEST_SECRET));
+}
+
+const code = async (res: Response) => ((await res.json()) as { error: { code: string } }).error.code;
+
+describe('auth: login', () => {
+  it('the bootstrap admin logs in and gets a bearer token for its tenant', async () => {
+    const res = await t.request('/v1/lixia/auth/login', { method: 'POST', json: t.admins.lixia });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { token: string; tokenType: string; person: { access: string; mustChangePassword: boolean } };
+    expect(body.tokenType).toBe('Bearer');
+    expect(body.person.access).toBe('admin');
+    expect(body.person.mustChangePassword).toBe(true);
+  });
+
+  it('a wrong password and an unknown email both get 401 INVALID_CREDENTIALS', async () => {
+    const wrong = await t.request('/v1/lixia/auth/login', { method: 'POST', json: { email: t.admins.lixia.email, password: 'wrong-password' } });
+    const unknown = await t.request('/v1/lixia/auth/login', { method: 'POST', json: { email: 'nobody@example.cn', password: 'whatever1' } });
+    expect([wrong.status, unknown.status]).toEqual([401, 401]);
+    expect(await code(wrong)).toBe('INVALID_CREDENTIALS');
+    expect(await code(unknown)).toBe('INVALID_CREDENTIALS');
+  });
+
+  it("a lixia admin's email and password do not log in on binzhou", async () => {
+    const res = await t.request('/v1/binzhou/auth/login', { method: 'POST', json: t.admins.lixia });
+    expect(res.status).toBe(401);
+  });
+
+  it('changing the password clears mustChangePassword; the old password stops working', async () => {
+    const u = await addUser(t, 'harbin', { name: '改密', email: 'pw@harbin.cn', password: 'first-pass-1' });
+    const res = await t.request('/v1/harbin/auth/password', { method: 'POST', token: u.token, json: { currentPassword: 'first-pass-1', newPassword: 'second-pass-2' } });
+    expect(res.status).toBe(204);
+    await expect(t.login('harbin', 'pw@harbin.cn', 'first-pass-1')).rejects.toThrow(/401/);
+    expect(await t.login('harbin', 'pw@harbin.cn', 'second-pass-2')).toBeTruthy();
+  });
+});
+
+describe('auth: token rejections', () => {
+  it('a token for lixia used on binzhou is 403 TENANT_MISMATCH', async () => {
+    const res = await t.request('/v1/binzhou/people', { token: await t.adminToken('lixia') });
+    expect(res.status).toBe(403);
+    expect(await code(res)).toBe('TENANT_MISMATCH');
+  });
+
+  it('no Authorization header is 401 UNAUTHENTICATED', async () => {
+    const res = await t.request('/v1/lixia/people');
+    expect(res.status).toBe(401);
+    expect(await code(res)).toBe('UNAUTHENTICATED');
+  });
+
+  it('an expired token is 401: valid one second before exp, rejected at exp', async () => {
+    const exp = Math.floor(new Date('2026-11-23T03:00:00Z').getTime() / 1000);
+    const token = await forged({ exp });
+    t.setNow('2026-11-23T02:59:59Z');
+    expect((await t.request('/v1/lixia/me', { token })).status).toBe(200);
+    t.setNow('2026-11-23T03:00:00Z');
+    const res = await t.request('/v1/lixia/me', { token });
+    expect(res.status).toBe(401);
+    expect(await code(res)).toBe('TOKEN_INVALID');
+    t.setNow('2026-11-23T02:00:00Z');
+  });
+
+  it('an unsigned (alg: none) token is 401', async () => {
+    const iat = Math.floor(Date.parse('2026-11-23T01:00:00Z') / 1000);
+    const payload = { sub: await adminSub('lixia'), tenant: 'lixia', access: 'admin', iss: 'grassroots', aud: 'grassroots-api', iat, exp: iat + 3600 };
+    const token = `${b64url({ alg: 'none', typ: 'JWT' })}.${b64url(payload)}.`;
+    expect((await t.request('/v1/lixia/me', { token })).status).toBe(401);
+  });
+
+  it('a token signed with the wrong key is 401', async () => {
+    const token = await forged({ secret: 'another-secret-0123456789abcdefghijklmnopqrstuvwxyz' });
+    expect((await t.request('/v1/lixia/me', { token })).status).toBe(401);
+  });
+
+  it('a token with the wrong audience or issuer is 401', async () => {
+    expect((await t.request('/v1/lixia/me', { token: await forged({ aud: 'someone-else' }) })).status).toBe(401);
+    expect((await t.request('/v1/lixia/me', { token: await forged({ iss: 'someone-else' }) })).status).toBe(401);
+  });
+
+  it('a token signed with another HMAC algorithm (HS512) is 401: the algorithm is pinned', async () => {
+    expect((await t.request('/v1/lixia/me', { token: await forged({ alg: 'HS512' }) })).status).toBe(401);
+  });
+
+  it('a token for a deleted person stops working at once', async () => {
+    const u = await addUser(t, 'lixia', { name: '将删除', email: 'gone@lixia.cn', password: 'gone-pass-1' });
+    expect((await t.request('/v1/lixia/me', { token: u.token })).status).toBe(200);
+    expect((await t.request(`/v1/lixia/people/${u.id}`, { method: 'DELETE', token: await t.adminToken('lixia') })).status).toBe(204);
+    expect((await t.request('/v1/lixia/me', { token: u.token })).status).toBe(401);
+  });
+});

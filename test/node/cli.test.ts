@@ -1,0 +1,61 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from '../../src/cli/main.ts';
+import { startNodeServer } from '../../src/node.ts';
+import { silentLogger } from '../../src/lib/logger.ts';
+import { TENANTS_DIR } from '../support/node-app.ts';
+
+let dataDir: string;
+const saved = { ...process.env };
+const run = async (...argv: string[]) => {
+  const out: string[] = [];
+  const code = await main(argv, (s) => out.push(s));
+  return { code, out: out.join('\n') };
+};
+
+beforeAll(() => {
+  dataDir = mkdtempSync(join(tmpdir(), 'grassroots-cli-'));
+  Object.assign(process.env, { DATA_DIR: dataDir, TENANTS_DIR, JWT_SECRET: 'cli-suite-secret-0123456789abcdefghijklmnopqrstuvwxyz' });
+});
+afterAll(() => {
+  process.env = saved;
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('npx grassroots', () => {
+  it('tenants shows pending migrations before migrate and none after; migrate prints the bootstrap admin once', async () => {
+    expect((await run('tenants')).out).toMatch(/lixia\t济南市历下区妇女联合会\tfile:.*lixia\.db\t待迁移 1 个 \(0\/1\)/);
+    const first = await run('migrate', '--tenant', 'lixia');
+    expect(first.out).toMatch(/\[lixia\] 已应用迁移 1 个，新增组织 \d+ 个/);
+    expect(first.out).toMatch(/初始管理员（只显示一次）: lixia-fulian@grassroots.example \/ \S{16}/);
+    const second = await run('migrate', '--tenant', 'lixia');
+    expect(second.out).toContain('已应用迁移 0 个，新增组织 0 个');
+    expect(second.out).not.toContain('初始管理员');
+    expect((await run('tenants')).out).toMatch(/lixia\t.*已是最新 \(1\/1\)/);
+  });
+
+  it('user add creates a login; token prints a JWT that the API accepts for that tenant only', async () => {
+    await run('migrate');
+    const added = await run('user', 'add', '--tenant', 'lixia', '--email', 'Wang@Lixia.cn', '--password', 'wang-pass-1', '--access', 'supervisor', '--name', '王芳', '--duty', 'office_cadre', '--org-unit', 'jianxin');
+    expect(added.out).toContain('已创建用户 wang@lixia.cn（supervisor）');
+    const { out: token } = await run('token', '--tenant', 'lixia', '--email', 'wang@lixia.cn');
+    const server = await startNodeServer({ ...process.env, PORT: '0', HOST: '127.0.0.1', DISABLE_CRON: '1' }, silentLogger, () => {});
+    try {
+      const me = await fetch(`http://127.0.0.1:${server.port}/v1/lixia/me`, { headers: { authorization: `Bearer ${token}` } });
+      expect(me.status).toBe(200);
+      expect(((await me.json()) as { name: string; orgUnitId: string }).orgUnitId).toBe('jianxin');
+      const other = await fetch(`http://127.0.0.1:${server.port}/v1/harbin/me`, { headers: { authorization: `Bearer ${token}` } });
+      expect(other.status).toBe(403);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('user add rejects bad input with the field names and creates nothing', async () => {
+    await expect(run('user', 'add', '--tenant', 'lixia', '--email', 'bad', '--password', 'short', '--access', 'boss')).rejects.toThrow(/--email[\s\S]*--password[\s\S]*--access/);
+    await expect(run('user', 'add', '--tenant', 'atlantis', '--email', 'a@b.cn', '--password', 'long-enough', '--access', 'member')).rejects.toThrow(/unknown tenant: atlantis/);
+    await expect(run('token', '--tenant', 'lixia', '--email', 'nobody@lixia.cn')).rejects.toThrow(/没有可登录的用户/);
+  });
+});

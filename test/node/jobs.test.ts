@@ -1,0 +1,42 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeTestApp, countRows, type TestApp } from '../support/node-app.ts';
+import { runScheduled, runJobForTenant } from '../../src/jobs/index.ts';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await makeTestApp();
+});
+afterAll(() => t.close());
+
+describe('scheduled jobs: one run per cron slot', () => {
+  it('the same slot delivered twice, and twice concurrently, runs once per tenant', async () => {
+    const slot = new Date('2026-11-24T00:00:00Z');
+    const first = await runScheduled(t.deps, '0 0 * * *', slot);
+    expect(first.map((r) => r.status)).toEqual(['succeeded', 'succeeded', 'succeeded']);
+    const again = await Promise.all([runScheduled(t.deps, '0 0 * * *', slot), runScheduled(t.deps, '0 0 * * *', new Date(slot.getTime() + 30_000))]);
+    expect(again.flat().every((r) => r.status === 'skipped')).toBe(true);
+    expect(await countRows(t, 'lixia', 'job_runs')).toBe(1);
+  });
+
+  it('the next day is a new slot', async () => {
+    await runScheduled(t.deps, '0 0 * * *', new Date('2026-11-25T00:00:00Z'));
+    expect(await countRows(t, 'harbin', "job_runs where status = 'succeeded'")).toBe(2);
+  });
+
+  it('a failed slot is retried by the next delivery; a stale running claim is retaken after 15 minutes', async () => {
+    const lixia = t.deps.tenants.get('lixia')!;
+    const db = t.deps.database(lixia);
+    const { sql } = await import('drizzle-orm');
+    await db.run(sql`insert into job_runs (id, job, scheduled_for, started_at, status) values ('f1', 'daily-check', '2026-11-26T00:00:00.000Z', '2026-11-23T01:00:00.000Z', 'failed')`);
+    await db.run(sql`insert into job_runs (id, job, scheduled_for, started_at, status) values ('r1', 'daily-check', '2026-11-27T00:00:00.000Z', '2026-11-23T01:50:00.000Z', 'running')`);
+    expect((await runJobForTenant(t.deps, lixia, 'daily-check', new Date('2026-11-26T00:00:00Z'))).status).toBe('succeeded');
+    // The clock says 02:00: a claim taken at 01:50 is only ten minutes old and is left alone.
+    expect((await runJobForTenant(t.deps, lixia, 'daily-check', new Date('2026-11-27T00:00:00Z'))).status).toBe('skipped');
+    t.setNow('2026-11-23T02:06:00Z');
+    expect((await runJobForTenant(t.deps, lixia, 'daily-check', new Date('2026-11-27T00:00:00Z'))).status).toBe('succeeded');
+  });
+
+  it('an unknown cron expression runs nothing', async () => {
+    expect(await runScheduled(t.deps, '*/5 * * * *', new Date())).toEqual([]);
+  });
+});

@@ -1,0 +1,95 @@
+/**
+ * A Node app over real libSQL files in a temp folder: the same createApp,
+ * migrations and provisioning as `npm start`, with a clock the test moves.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql } from 'drizzle-orm';
+import { createApp } from '../../src/app.ts';
+import { parseConfig, type AppDeps } from '../../src/env.ts';
+import { tenantDatabases } from '../../src/node-runtime.ts';
+import { loadTenantsFromDir } from '../../src/tenants/load-dir.ts';
+import { migrateTenantDb } from '../../src/db/migrate.ts';
+import { provisionTenant } from '../../src/db/provision.ts';
+import { silentLogger, type Logger } from '../../src/lib/logger.ts';
+
+export const TEST_SECRET = 'node-suite-secret-0123456789abcdefghijklmnopqrstuvwxyz';
+export const TENANTS_DIR = join(import.meta.dirname, '../../tenants');
+
+export interface TestApp {
+  app: ReturnType<typeof createApp>;
+  deps: AppDeps;
+  dir: string;
+  admins: Record<string, { email: string; password: string }>;
+  setNow(iso: string): void;
+  request(path: string, init?: RequestInit & { token?: string; json?: unknown }): Promise<Response>;
+  login(tenant: string, email: string, password: string): Promise<string>;
+  adminToken(tenant: string): Promise<string>;
+  close(): void;
+}
+
+export async function makeTestApp(opts: { now?: string; log?: Logger; vars?: Record<string, string> } = {}): Promise<TestApp> {
+  const dir = mkdtempSync(join(tmpdir(), 'grassroots-node-'));
+  const tenants = loadTenantsFromDir(TENANTS_DIR);
+  const dbs = tenantDatabases({}, dir);
+  let now = new Date(opts.now ?? '2026-11-23T02:00:00.000Z');
+  const deps: AppDeps = {
+    config: parseConfig({ JWT_SECRET: TEST_SECRET, ...opts.vars }),
+    tenants,
+    database: dbs.database,
+    clock: { now: () => now },
+    log: opts.log ?? silentLogger,
+  };
+  const admins: TestApp['admins'] = {};
+  for (const t of tenants.list()) {
+    await dbs.prepare(t);
+    await migrateTenantDb(deps.database(t));
+    admins[t.id] = (await provisionTenant(deps.database(t), t, now)).bootstrapAdmin!;
+  }
+  const app = createApp(deps);
+  const request: TestApp['request'] = (path, init = {}) => {
+    const { token, json, ...rest } = init;
+    const headers = new Headers(rest.headers);
+    if (token) headers.set('authorization', `Bearer ${token}`);
+    if (json !== undefined) headers.set('content-type', 'application/json');
+    return Promise.resolve(app.request(path, { ...rest, headers, body: json !== undefined ? JSON.stringify(json) : rest.body }));
+  };
+  const login: TestApp['login'] = async (tenant, email, password) => {
+    const res = await request(`/v1/${tenant}/auth/login`, { method: 'POST', json: { email, password } });
+    if (res.status !== 200) throw new Error(`login ${tenant}/${email} failed: ${res.status} ${await res.text()}`);
+    return ((await res.json()) as { token: string }).token;
+  };
+  const tokens = new Map<string, string>();
+  return {
+    app,
+    deps,
+    dir,
+    admins,
+    setNow: (iso) => (now = new Date(iso)),
+    request,
+    login,
+    adminToken: async (tenant) => {
+      if (!tokens.has(tenant)) tokens.set(tenant, await login(tenant, admins[tenant].email, admins[tenant].password));
+      return tokens.get(tenant)!;
+    },
+    close: () => {
+      dbs.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Creates a person who can log in, through the API as an admin would, and returns the id and a token. */
+export async function addUser(t: TestApp, tenant: string, body: Record<string, unknown>): Promise<{ id: string; token: string }> {
+  const res = await t.request(`/v1/${tenant}/people`, { method: 'POST', token: await t.adminToken(tenant), json: body });
+  if (res.status !== 201) throw new Error(`add user failed: ${res.status} ${await res.text()}`);
+  const { id } = (await res.json()) as { id: string };
+  return { id, token: await t.login(tenant, body.email as string, body.password as string) };
+}
+
+export async function countRows(t: TestApp, tenant: string, table: string): Promise<number> {
+  const db = t.deps.database(t.deps.tenants.get(tenant)!);
+  const rows = await db.all<{ n: number }>(sql.raw(`select count(*) as n from ${table}`));
+  return Number(rows[0].n);
+}
