@@ -5,6 +5,10 @@
  * tenant's time zone.
  */
 import { sql } from 'drizzle-orm';
+import {
+  accessRoles, beneficiaryTypes, dutyRoles, eventTypes, keys, needStatuses, orgLevels, orgTypes, outletLevels,
+  petitionChannels, petitionStatuses, reportTopics, serviceCategories, submissionTypes,
+} from '../src/domain/glossary.ts';
 import { sqliteTable, text, integer, index, uniqueIndex, type AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
 
 const timestamps = {
@@ -18,8 +22,8 @@ export const orgUnits = sqliteTable(
   {
     id: text('id').primaryKey(),
     name: text('name').notNull(),
-    level: text('level', { enum: ['city', 'district', 'street', 'community'] }).notNull(),
-    type: text('type', { enum: ['federation', 'department', 'women_committee', 'dev_zone', 'parents_school', 'womens_home', 'leading_group'] }).notNull(),
+    level: text('level', { enum: keys(orgLevels) }).notNull(),
+    type: text('type', { enum: keys(orgTypes) }).notNull(),
     parentId: text('parent_id').references((): AnySQLiteColumn => orgUnits.id),
     sortOrder: integer('sort_order').notNull().default(0),
     ...timestamps,
@@ -36,8 +40,8 @@ export const people = sqliteTable(
     email: text('email'),
     passwordHash: text('password_hash'),
     mustChangePassword: integer('must_change_password', { mode: 'boolean' }).notNull().default(false),
-    access: text('access', { enum: ['admin', 'supervisor', 'member'] }).notNull().default('member'),
-    duty: text('duty', { enum: ['leader', 'office_cadre', 'committee_member', 'grassroots_cadre'] }),
+    access: text('access', { enum: keys(accessRoles) }).notNull().default('member'),
+    duty: text('duty', { enum: keys(dutyRoles) }),
     orgUnitId: text('org_unit_id').references(() => orgUnits.id),
     phone: text('phone'),
     ...timestamps,
@@ -62,4 +66,217 @@ export const jobRuns = sqliteTable(
     detail: text('detail'),
   },
   (t) => [uniqueIndex('job_runs_slot_uq').on(t.job, t.scheduledFor)],
+);
+
+/* ------------------------------------------------------------------ *
+ * Field records: what cadres log (DOMAIN.md glossary). Every record has
+ * the person it belongs to (if any), the org unit it belongs to, who
+ * created it, and soft-delete. Calendar dates are tenant-local
+ * `YYYY-MM-DD`; `submitted_at` is a UTC instant.
+ * ------------------------------------------------------------------ */
+const recordColumns = {
+  id: text('id').primaryKey(),
+  personId: text('person_id').references(() => people.id),
+  orgUnitId: text('org_unit_id').references(() => orgUnits.id),
+  createdBy: text('created_by'),
+  ...timestamps,
+};
+const recordIndexes = <T extends { personId: AnySQLiteColumn; orgUnitId: AnySQLiteColumn }>(name: string, t: T) => [
+  index(`${name}_person_idx`).on(t.personId),
+  index(`${name}_org_unit_idx`).on(t.orgUnitId),
+];
+
+/** 住户 — households, with their 六必访 categories (a JSON array). */
+export const households = sqliteTable(
+  'households',
+  {
+    ...recordColumns,
+    address: text('address').notNull(),
+    headName: text('head_name'),
+    categories: text('categories').notNull().default('[]'),
+    hasMinor: integer('has_minor', { mode: 'boolean' }).notNull().default(false),
+    notes: text('notes'),
+  },
+  (t) => recordIndexes('households', t),
+);
+
+/** 下基层 — a stay at the grassroots; its days count toward day quotas. */
+export const fieldTrips = sqliteTable(
+  'field_trips',
+  {
+    ...recordColumns,
+    startDate: text('start_date').notNull(),
+    endDate: text('end_date').notNull(),
+    purpose: text('purpose'),
+    notes: text('notes'),
+  },
+  (t) => [...recordIndexes('field_trips', t), index('field_trips_dates_idx').on(t.startDate, t.endDate)],
+);
+
+/** 入户走访 — one visit to one household; categories as the household had them at the visit. */
+export const householdVisits = sqliteTable(
+  'household_visits',
+  {
+    ...recordColumns,
+    householdId: text('household_id').references(() => households.id),
+    visitedOn: text('visited_on').notNull(),
+    categories: text('categories').notNull().default('[]'),
+    notes: text('notes'),
+  },
+  (t) => [...recordIndexes('household_visits', t), index('household_visits_date_idx').on(t.visitedOn)],
+);
+
+/** 妇情日记 */
+export const diaryEntries = sqliteTable(
+  'diary_entries',
+  {
+    ...recordColumns,
+    entryDate: text('entry_date').notNull(),
+    fieldTripId: text('field_trip_id'),
+    content: text('content').notNull(),
+  },
+  (t) => [...recordIndexes('diary_entries', t), index('diary_entries_date_idx').on(t.entryDate)],
+);
+
+/** 调研报告 — counts as a report only with situation, analysis and recommendations. */
+export const researchReports = sqliteTable(
+  'research_reports',
+  {
+    ...recordColumns,
+    title: text('title').notNull(),
+    topic: text('topic', { enum: keys(reportTopics) }).notNull().default('general'),
+    situation: text('situation'),
+    analysis: text('analysis'),
+    recommendations: text('recommendations'),
+    submittedOn: text('submitted_on').notNull(),
+  },
+  (t) => [...recordIndexes('research_reports', t), index('research_reports_date_idx').on(t.submittedOn)],
+);
+
+/** 联系点 / 服务点 — a village/community an org unit or a person takes on. */
+export const contactPoints = sqliteTable(
+  'contact_points',
+  {
+    ...recordColumns,
+    name: text('name').notNull(),
+    pointOrgUnitId: text('point_org_unit_id'),
+    isWeak: integer('is_weak', { mode: 'boolean' }).notNull().default(false),
+    establishedOn: text('established_on').notNull(),
+    brandProject: text('brand_project'),
+    problemSolved: text('problem_solved'),
+    suggestion: text('suggestion'),
+    innovation: text('innovation'),
+    innovationOn: text('innovation_on'),
+  },
+  (t) => [...recordIndexes('contact_points', t), index('contact_points_date_idx').on(t.establishedOn)],
+);
+
+/** 结对帮扶 — a person paired with a beneficiary. */
+export const pairings = sqliteTable(
+  'pairings',
+  {
+    ...recordColumns,
+    beneficiaryType: text('beneficiary_type', { enum: keys(beneficiaryTypes) }).notNull(),
+    beneficiaryName: text('beneficiary_name'),
+    startedOn: text('started_on').notNull(),
+    endedOn: text('ended_on'),
+    notes: text('notes'),
+  },
+  (t) => [...recordIndexes('pairings', t), index('pairings_date_idx').on(t.startedOn)],
+);
+
+/** 五送 / 五进家 — a service delivered, with the number of people served. */
+export const services = sqliteTable(
+  'services',
+  {
+    ...recordColumns,
+    category: text('category', { enum: keys(serviceCategories) }).notNull(),
+    subtype: text('subtype'),
+    servedOn: text('served_on').notNull(),
+    peopleServed: integer('people_served').notNull().default(0),
+    notes: text('notes'),
+  },
+  (t) => [...recordIndexes('services', t), index('services_date_idx').on(t.servedOn)],
+);
+
+/** 活动 — job fairs, trainings, work weeks… with participant counts. */
+export const events = sqliteTable(
+  'events',
+  {
+    ...recordColumns,
+    type: text('type', { enum: keys(eventTypes) }).notNull(),
+    title: text('title').notNull(),
+    startDate: text('start_date').notNull(),
+    endDate: text('end_date').notNull(),
+    participants: integer('participants').notNull().default(0),
+    notes: text('notes'),
+  },
+  (t) => [...recordIndexes('events', t), index('events_date_idx').on(t.startDate)],
+);
+
+/** 信访案件 — received → assigned → closed. Petitioner details are sensitive. */
+export const petitions = sqliteTable(
+  'petitions',
+  {
+    ...recordColumns,
+    channel: text('channel', { enum: keys(petitionChannels) }).notNull(),
+    receivedOn: text('received_on').notNull(),
+    superiorAssigned: integer('superior_assigned', { mode: 'boolean' }).notNull().default(false),
+    status: text('status', { enum: keys(petitionStatuses) }).notNull().default('received'),
+    assignedOn: text('assigned_on'),
+    dueDate: text('due_date'),
+    closedOn: text('closed_on'),
+    reportedOn: text('reported_on'),
+    outcome: text('outcome'),
+    summary: text('summary'),
+    petitionerName: text('petitioner_name'),
+    petitionerPhone: text('petitioner_phone'),
+    involvesMinor: integer('involves_minor', { mode: 'boolean' }).notNull().default(false),
+  },
+  (t) => [...recordIndexes('petitions', t), index('petitions_received_idx').on(t.receivedOn)],
+);
+
+/** 上报材料 — what an org unit sends up: plans, progress reports, information, news… */
+export const submissions = sqliteTable(
+  'submissions',
+  {
+    ...recordColumns,
+    type: text('type', { enum: keys(submissionTypes) }).notNull(),
+    /** The reporting period it covers, e.g. `2016-03/2016-04`, `2012-05`, `2014`. */
+    period: text('period'),
+    title: text('title').notNull(),
+    outletLevel: text('outlet_level', { enum: keys(outletLevels) }),
+    milestone: text('milestone'),
+    recipientOrgUnitId: text('recipient_org_unit_id'),
+    submittedAt: text('submitted_at').notNull(),
+  },
+  (t) => [...recordIndexes('submissions', t), index('submissions_at_idx').on(t.submittedAt), index('submissions_period_idx').on(t.period)],
+);
+
+/** 妇女需求台帐 */
+export const needs = sqliteTable(
+  'needs',
+  {
+    ...recordColumns,
+    recordedOn: text('recorded_on').notNull(),
+    category: text('category'),
+    need: text('need').notNull(),
+    action: text('action'),
+    status: text('status', { enum: keys(needStatuses) }).notNull().default('open'),
+    womanName: text('woman_name'),
+    involvesMinor: integer('involves_minor', { mode: 'boolean' }).notNull().default(false),
+  },
+  (t) => [...recordIndexes('needs', t), index('needs_date_idx').on(t.recordedOn)],
+);
+
+/** 督查 — a supervision visit to a locality (org_unit_id is the place inspected). */
+export const inspections = sqliteTable(
+  'inspections',
+  {
+    ...recordColumns,
+    inspectedOn: text('inspected_on').notNull(),
+    inspectingOrgUnitId: text('inspecting_org_unit_id'),
+    findings: text('findings'),
+  },
+  (t) => [...recordIndexes('inspections', t), index('inspections_date_idx').on(t.inspectedOn)],
 );

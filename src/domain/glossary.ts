@@ -16,6 +16,8 @@ export const orgLevelDepth: Record<OrgLevel, number> = { city: 0, district: 1, s
 /** What kind of body a unit is, beside its level. */
 export const orgTypes = {
   federation: '妇联',
+  women_congress: '妇代会',
+  unorganised: '尚未建立妇女组织',
   department: '机关部室',
   women_committee: '妇委会（委局/企业）',
   dev_zone: '开发区妇工委',
@@ -41,5 +43,74 @@ export const accessRoles = {
   member: '成员',
 } as const;
 export type AccessRole = keyof typeof accessRoles;
+
+/** The six household categories that must all be visited (六必访, Binzhou). */
+export const householdCategories = {
+  problem_family: '问题家庭',
+  left_behind: '留守家庭',
+  dispute: '矛盾纠纷',
+  orphan_disabled_poor: '孤残贫困',
+  laid_off: '下岗失业',
+  illness_bereavement: '重病亡故',
+} as const;
+
+/** Services: Lixia's 五送 (care, health, jobs, law, green) and Binzhou's 五进家 (care, jobs, medical, study aid, law). */
+export const serviceCategories = {
+  care: '关爱',
+  health: '健康',
+  jobs: '就业岗位',
+  law: '法律',
+  green: '绿色',
+  medical: '医疗服务',
+  study_aid: '助学',
+} as const;
+
+export const eventTypes = {
+  job_fair: '妇女专场招聘会',
+  training: '培训',
+  lecture: '讲座',
+  family_education: '家庭教育实践活动',
+  children_day: '“六一”活动',
+  commendation_meeting: '总结表彰会',
+  work_week: '下基层工作周',
+  petition_reception: '信访接待',
+  exemplar: '选树宣传先进典型',
+  other: '其他活动',
+} as const;
+
+export const beneficiaryTypes = {
+  poor_woman: '贫困妇女',
+  poor_child: '贫困儿童',
+  woman: '妇女群众',
+  grassroots_org: '基层组织',
+} as const;
+
+export const petitionChannels = {
+  letter: '来信',
+  visit: '来访',
+  phone: '来电',
+  hotline: '热线',
+  qq_group: 'QQ群',
+  other: '其他',
+} as const;
+
+export const petitionStatuses = { received: '已受理', assigned: '已交办', closed: '已办结' } as const;
+
+export const submissionTypes = {
+  plan: '活动方案',
+  progress: '进展情况',
+  info: '信息',
+  news: '新闻宣传报道',
+  statistics: '统计报表',
+  research_topic: '重点课题调研报告',
+  suggestion: '人民建议',
+  milestone_report: '专项工作完成报告',
+} as const;
+
+export const outletLevels = { national: '全国级', province: '省级', city: '市级', district: '区县级' } as const;
+
+export const reportTopics = { general: '一般调研', key_topic: '重点课题', womens_needs: '妇女需求调研' } as const;
+
+export const needStatuses = { open: '待办', in_progress: '办理中', resolved: '已解决' } as const;
 
 export const keys = <T extends Record<string, unknown>>(o: T) => Object.keys(o) as [keyof T & string, ...(keyof T & string)[]];

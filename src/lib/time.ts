@@ -1,2 +1,58 @@
-/** UTC ISO-8601 text, the form instants are stored in. */
+/**
+ * Dates and time zones. Storage: instants as UTC ISO text, calendar dates as
+ * tenant-local `YYYY-MM-DD`. Zone conversion goes through @date-fns/tz;
+ * the helpers below that add days or months work on plain calendar dates.
+ */
+import { TZDate } from '@date-fns/tz';
+import { format } from 'date-fns';
+
 export const isoNow = (d: Date) => d.toISOString();
+
+/** The calendar date an instant falls on in a time zone. */
+export function localDate(instant: Date, tz: string): string {
+  return format(new TZDate(instant.getTime(), tz), 'yyyy-MM-dd');
+}
+
+/** `2026-01-31 08:00` in the zone, for people to read. */
+export function localDateTime(instant: Date, tz: string): string {
+  return format(new TZDate(instant.getTime(), tz), 'yyyy-MM-dd HH:mm');
+}
+
+/** The instant a local calendar day begins. */
+export function startOfLocalDay(date: string, tz: string): Date {
+  const [y, m, d] = date.split('-').map(Number);
+  return new Date(new TZDate(y, m - 1, d, 0, 0, 0, tz).getTime());
+}
+
+/** The instant a local calendar day ends (= the next day begins): the exclusive end of a due date. */
+export function endOfLocalDay(date: string, tz: string): Date {
+  return startOfLocalDay(addDays(date, 1), tz);
+}
+
+const ymd = (t: number) => new Date(t).toISOString().slice(0, 10);
+const parts = (date: string) => date.split('-').map(Number) as [number, number, number];
+
+export function addDays(date: string, n: number): string {
+  const [y, m, d] = parts(date);
+  return ymd(Date.UTC(y, m - 1, d + n));
+}
+
+/** Last day of the month `months` after the month of `date` (0: its own month). */
+export function endOfMonthAfter(date: string, months = 0): string {
+  const [y, m] = parts(date);
+  return ymd(Date.UTC(y, m + months, 0));
+}
+
+export function monthStart(year: number, month: number): string {
+  return ymd(Date.UTC(year, month - 1, 1));
+}
+
+/** Whole days from a to b (b - a). */
+export function daysBetween(a: string, b: string): number {
+  const [y1, m1, d1] = parts(a);
+  const [y2, m2, d2] = parts(b);
+  return Math.round((Date.UTC(y2, m2 - 1, d2) - Date.UTC(y1, m1 - 1, d1)) / 86_400_000);
+}
+
+export const minDate = (a: string, b: string) => (a < b ? a : b);
+export const maxDate = (a: string, b: string) => (a > b ? a : b);

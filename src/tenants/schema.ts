@@ -1,5 +1,7 @@
 import * as v from 'valibot';
 import { orgLevels, orgTypes, keys } from '../domain/glossary.ts';
+import { CampaignSchema, RemindersSchema, RuleSchema } from '../rules/schema.ts';
+import { ruleProblems } from '../rules/validate.ts';
 
 const slug = v.pipe(v.string(), v.regex(/^[a-z][a-z0-9-]{1,39}$/, '须为小写字母开头的字母、数字或连字符'));
 
@@ -46,8 +48,11 @@ export const TenantConfigSchema = v.pipe(
     contactEmail: v.pipe(v.string(), v.email()),
     documents: v.array(DocumentRefSchema),
     orgUnits: OrgUnitNodeSchema,
-    /** Filled by the rule engine; validated there. */
-    rules: v.array(v.unknown()),
+    /** Campaign windows with phases, for rules that run over a campaign. */
+    campaigns: v.optional(v.array(CampaignSchema), []),
+    /** Reminder and escalation offsets for rules that set none. */
+    reminderDefaults: v.optional(RemindersSchema),
+    rules: v.array(RuleSchema),
   }),
   v.check((t) => t.orgUnits.id === t.id, '组织树的根节点 id 须与妇联 id 相同'),
   v.check((t) => {
@@ -74,11 +79,18 @@ export class TenantConfigError extends Error {
 export function parseTenantConfig(raw: unknown, file: string): TenantConfig {
   const result = v.safeParse(TenantConfigSchema, raw);
   if (!result.success) {
+    // Name the rule by its id as well as its position: rules.3(B4).parts.0…
+    const ids = Array.isArray((raw as { rules?: unknown })?.rules) ? (raw as { rules: { id?: unknown }[] }).rules.map((r) => r?.id) : [];
     throw new TenantConfigError(
       file,
-      result.issues.map((i) => ({ path: v.getDotPath(i) ?? '', message: i.message })),
+      result.issues.map((i) => ({
+        path: (v.getDotPath(i) ?? '').replace(/^rules\.(\d+)/, (m, n) => (typeof ids[Number(n)] === 'string' ? `${m}(${ids[Number(n)]})` : m)),
+        message: i.message,
+      })),
     );
   }
+  const problems = ruleProblems(result.output.rules, result.output.campaigns);
+  if (problems.length) throw new TenantConfigError(file, problems);
   return result.output;
 }
 

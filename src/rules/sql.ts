@@ -1,0 +1,208 @@
+/**
+ * Rule parts → SQL aggregates. Every count, sum and coverage happens in the
+ * database: one statement per rule (its parts joined by UNION ALL) over a
+ * VALUES table of its periods. Columns and tables come from the record-kind
+ * registry; every value from a config or a request is a bound parameter.
+ */
+import { sql, type SQL } from 'drizzle-orm';
+import { recordKinds, type FieldDef, type KindDef, type RecordKind } from '../domain/records.ts';
+import type { CountSpec, FilterValue, Part } from './schema.ts';
+
+/** A period as the query sees it: local dates and UTC instants (exclusive ends). */
+export interface SqlPeriod {
+  idx: number;
+  key: string;
+  startD: string;
+  endD: string;
+  dueD: string;
+  nowD: string;
+  startAt: string;
+  endAt: string;
+  dueAt: string;
+  nowAt: string;
+}
+
+export type Attribution = 'person' | 'orgUnit' | 'tenant';
+
+export interface PartRow {
+  part: number;
+  comp: string;
+  subject: string;
+  period: number;
+  now_val: number | null;
+  due_val: number | null;
+  now_set: string | null;
+  due_set: string | null;
+}
+
+const raw = (s: string) => sql.raw(s);
+
+export function periodsCte(periods: SqlPeriod[]): SQL {
+  const rows = sql.join(
+    periods.map((p) => sql`(${p.idx}, ${p.key}, ${p.startD}, ${p.endD}, ${p.dueD}, ${p.nowD}, ${p.startAt}, ${p.endAt}, ${p.dueAt}, ${p.nowAt})`),
+    sql`, `,
+  );
+  return sql`periods(idx, key, start_d, end_d, due_d, now_d, start_at, end_at, due_at, now_at) as (values ${rows})`;
+}
+
+/** Closure of the org tree (ancestor, descendant), for `scope: subtree`. */
+export const closureCte = sql`closure(ancestor, descendant) as (
+  select id, id from org_units where deleted_at is null
+  union all
+  select c.ancestor, o.id from closure c join org_units o on o.parent_id = c.descendant where o.deleted_at is null)`;
+
+const field = (def: KindDef, name: string): FieldDef => {
+  const f = def.fields[name as keyof typeof def.fields] as FieldDef | undefined;
+  if (!f) throw new Error(`unknown field ${name}`); // configs are validated before they get here
+  return f;
+};
+
+export function filterSql(def: KindDef, name: string, value: FilterValue): SQL {
+  const f = field(def, name);
+  const col = raw(f.sql);
+  if (f.type === 'categories') {
+    const values = typeof value === 'object' && 'in' in value ? value.in : [value as string];
+    return sql`exists (select 1 from json_each(${col}) jf where jf.value in (${sql.join(values.map((x) => sql`${x}`), sql`, `)}))`;
+  }
+  if (typeof value === 'boolean') return sql`coalesce(${col}, 0) = ${value ? 1 : 0}`;
+  if (typeof value === 'string' || typeof value === 'number') return sql`${col} = ${value}`;
+  if ('in' in value) return sql`${col} in (${sql.join(value.in.map((x) => sql`${x}`), sql`, `)})`;
+  if ('gte' in value) return sql`${col} >= ${value.gte}`;
+  if ('lte' in value) return sql`${col} <= ${value.lte}`;
+  if ('empty' in value) return sql`coalesce(trim(${col}), '') = ''`;
+  return sql`coalesce(trim(${col}), '') <> ''`;
+}
+
+const whereSql = (def: KindDef, where: Record<string, FilterValue>) =>
+  Object.entries(where).map(([k, val]) => filterSql(def, k, val));
+
+function subjectSql(attribution: Attribution, scope: CountSpec['scope']): { expr: SQL; join: SQL } {
+  if (attribution === 'person') return { expr: sql`r.person_id`, join: sql`` };
+  if (attribution === 'tenant') return { expr: sql`'*'`, join: sql`` };
+  if (scope === 'subtree') return { expr: sql`c.ancestor`, join: sql` join closure c on c.descendant = r.org_unit_id` };
+  return { expr: sql`r.org_unit_id`, join: sql`` };
+}
+
+/** Whether a record's date field puts it in period `p`. */
+function inPeriodSql(def: KindDef, spec: CountSpec, overlap: boolean): SQL {
+  if (spec.matchPeriodBy === 'periodKey') return sql`r.period = p.key`;
+  if (overlap && def.range) {
+    return sql`${raw(field(def, def.range.start).sql)} <= p.end_d and ${raw(field(def, def.range.end).sql)} >= p.start_d`;
+  }
+  const name = spec.dateField ?? def.dateField;
+  if (!name) return sql`1 = 1`;
+  const f = field(def, name);
+  if (spec.matchPeriodBy === 'cumulative') return f.type === 'instant' ? sql`${raw(f.sql)} < p.end_at` : sql`${raw(f.sql)} <= p.end_d`;
+  return f.type === 'instant' ? sql`${raw(f.sql)} >= p.start_at and ${raw(f.sql)} < p.end_at` : sql`${raw(f.sql)} between p.start_d and p.end_d`;
+}
+
+/** `cutoff <= now` (which: 'now') or `cutoff <= due` (which: 'due'). A null cutoff never passes. */
+function cutoffSql(def: KindDef, spec: CountSpec, which: 'now' | 'due'): SQL {
+  const name = spec.cutoffField ?? spec.dateField ?? def.dateField;
+  if (!name) return sql`1 = 1`;
+  const f = field(def, name);
+  if (f.type === 'instant') return which === 'now' ? sql`${raw(f.sql)} <= p.now_at` : sql`${raw(f.sql)} < p.due_at`;
+  return which === 'now' ? sql`${raw(f.sql)} <= p.now_d` : sql`${raw(f.sql)} <= p.due_d`;
+}
+
+/** Days of a spanning record inside its period, up to the cutoff. */
+function daysInPeriodSql(def: KindDef, which: 'now' | 'due'): SQL {
+  const start = raw(field(def, def.range!.start).sql);
+  const end = raw(field(def, def.range!.end).sql);
+  const cut = which === 'now' ? sql`p.now_d` : sql`p.due_d`;
+  return sql`max(0, julianday(min(${end}, p.end_d, ${cut})) - julianday(max(${start}, p.start_d)) + 1)`;
+}
+
+interface SelectOptions {
+  /** Place spanning records in every period they overlap (for daysInPeriod). */
+  overlap?: boolean;
+  /** Coverage: collect which values of this set occur, instead of a number. */
+  sets?: { fieldSql: string; set: string[] };
+}
+
+function aggregateSelect(partIdx: number, comp: string, spec: CountSpec, attribution: Attribution, value: (which: 'now' | 'due') => SQL, opts: SelectOptions = {}): SQL {
+  const def = recordKinds[spec.kind as RecordKind] as KindDef;
+  const subject = subjectSql(attribution, spec.scope);
+  const { sets } = opts;
+  const conds = [sql`r.deleted_at is null`, inPeriodSql(def, spec, opts.overlap ?? false), ...whereSql(def, spec.where ?? {})];
+  if (sets) {
+    const setList = sql.join(sets.set.map((x) => sql`${x}`), sql`, `);
+    return sql`select ${partIdx} as part, ${comp} as comp, ${subject.expr} as subject, p.idx as period,
+      null as now_val, null as due_val,
+      group_concat(distinct case when ${cutoffSql(def, spec, 'now')} then j.value end) as now_set,
+      group_concat(distinct case when ${cutoffSql(def, spec, 'due')} then j.value end) as due_set
+      from periods p join ${raw(def.table)} r on ${sql.join(conds, sql` and `)}${subject.join}
+      join json_each(${raw(sets.fieldSql)}) j on j.value in (${setList})
+      group by ${subject.expr}, p.idx`;
+  }
+  return sql`select ${partIdx} as part, ${comp} as comp, ${subject.expr} as subject, p.idx as period,
+    ${value('now')} as now_val, ${value('due')} as due_val, null as now_set, null as due_set
+    from periods p join ${raw(def.table)} r on ${sql.join(conds, sql` and `)}${subject.join}
+    group by ${subject.expr}, p.idx`;
+}
+
+const countOf = (def: KindDef, spec: CountSpec) => (which: 'now' | 'due') => sql`sum(case when ${cutoffSql(def, spec, which)} then 1 else 0 end)`;
+
+/** The SELECTs for one part (two for a ratio: numerator and denominator). */
+export function partSelects(part: Part, partIdx: number, attribution: Attribution): SQL[] {
+  switch (part.metric) {
+    case 'count': {
+      const def = recordKinds[part.kind] as KindDef;
+      return [aggregateSelect(partIdx, 'v', part, attribution, countOf(def, part))];
+    }
+    case 'sum': {
+      const def = recordKinds[part.kind] as KindDef;
+      if (part.field === 'daysInPeriod') {
+        return [aggregateSelect(partIdx, 'v', part, attribution, (which) => sql`sum(${daysInPeriodSql(def, which)})`, { overlap: true })];
+      }
+      const col = raw(field(def, part.field).sql);
+      return [aggregateSelect(partIdx, 'v', part, attribution, (which) => sql`sum(case when ${cutoffSql(def, part, which)} then coalesce(${col}, 0) else 0 end)`)];
+    }
+    case 'coverage': {
+      const def = recordKinds[part.kind] as KindDef;
+      return [aggregateSelect(partIdx, 'v', part, attribution, () => sql`null`, { sets: { fieldSql: field(def, part.field).sql, set: part.set } })];
+    }
+    case 'ratio': {
+      const num = recordKinds[part.numerator.kind] as KindDef;
+      const den = recordKinds[part.denominator.kind] as KindDef;
+      return [
+        aggregateSelect(partIdx, 'num', part.numerator, attribution, countOf(num, part.numerator)),
+        aggregateSelect(partIdx, 'den', part.denominator, attribution, countOf(den, part.denominator)),
+      ];
+    }
+    case 'milestone': {
+      const spec: CountSpec = { kind: 'submission', where: { type: 'milestone_report', milestone: part.milestone }, matchPeriodBy: 'date', scope: 'self' };
+      return [aggregateSelect(partIdx, 'v', spec, attribution, countOf(recordKinds.submission, spec))];
+    }
+    case 'perCase':
+      throw new Error('perCase parts are evaluated by caseSelect');
+  }
+}
+
+/** One statement for all parts of a rule. */
+export function ruleStatement(periods: SqlPeriod[], selects: SQL[], needsClosure: boolean): SQL {
+  const ctes = needsClosure ? sql`with recursive ${periodsCte(periods)}, ${closureCte}` : sql`with ${periodsCte(periods)}`;
+  return sql`${ctes} ${sql.join(selects, sql` union all `)}`;
+}
+
+export interface CaseRow {
+  id: string;
+  label: string;
+  person_id: string | null;
+  org_unit_id: string | null;
+  period: number;
+  due: string | null;
+  done: string | null;
+}
+
+/** One row per case (a perCase rule): its own due date and the day it was done. */
+export function caseStatement(periods: SqlPeriod[], part: Extract<Part, { metric: 'perCase' }>): SQL {
+  const def = recordKinds[part.kind] as KindDef;
+  const done = part.doneFields.length === 1 ? raw(field(def, part.doneFields[0]).sql) : sql`max(${sql.join(part.doneFields.map((f) => raw(field(def, f).sql)), sql`, `)})`;
+  const due = part.dueField ? raw(field(def, part.dueField).sql) : sql`null`;
+  const conds = [sql`r.deleted_at is null`, inPeriodSql(def, { kind: part.kind, where: {}, matchPeriodBy: part.matchPeriodBy, scope: 'self' }, false), ...whereSql(def, part.where ?? {})];
+  return sql`with ${periodsCte(periods)}
+    select r.id as id, ${raw(def.labelSql)} as label, r.person_id as person_id, r.org_unit_id as org_unit_id, p.idx as period,
+      ${due} as due, ${done} as done
+    from periods p join ${raw(def.table)} r on ${sql.join(conds, sql` and `)}`;
+}
