@@ -13,6 +13,7 @@ import { systemRoutes } from './routes/system.ts';
 import { loginRoutes, selfRoutes } from './routes/auth.ts';
 import { orgUnitRoutes } from './routes/org-units.ts';
 import { peopleRoutes } from './routes/people.ts';
+import { complianceRoutes } from './routes/compliance.ts';
 import { renderDocsPage } from './routes/docs.ts';
 
 export const API_VERSION = '0.1.0';
@@ -93,6 +94,7 @@ export function createApp(deps: AppDeps) {
   tenantApp.route('/', selfRoutes(deps));
   tenantApp.route('/org-units', orgUnitRoutes(deps));
   tenantApp.route('/people', peopleRoutes(deps));
+  tenantApp.route('/', complianceRoutes(deps));
   app.route('/v1/:tenant', tenantApp);
 
   let spec: ReturnType<typeof generateSpecs> | undefined;

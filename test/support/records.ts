@@ -45,22 +45,15 @@ export interface EngineFixture {
   close(): void;
 }
 
-export async function engineFixture(tenantId: string, dbPath?: string): Promise<EngineFixture> {
-  const dir = dbPath ? undefined : mkdtempSync(join(tmpdir(), 'grassroots-rules-'));
-  const tenant = loadTenantsFromDir(TENANTS_DIR).get(tenantId)!;
-  const client = createClient({ url: `file:${dbPath ?? join(dir!, `${tenantId}.db`)}` });
-  const db = makeDb(client);
-  await migrateTenantDb(db);
-  await provisionTenant(db, tenant, new Date('2026-01-01T00:00:00Z'));
+/** Inserts people, org units and records straight into a tenant database. */
+export function recordWriters(db: Db): Pick<EngineFixture, 'person' | 'orgUnit' | 'add'> {
   const ins = async <T extends { id: string }>(table: Parameters<Db['insert']>[0], row: Omit<T, 'id'>) => {
     const id = ulid();
     await db.insert(table).values({ id, ...stamp, ...row } as never);
     return id;
   };
   const base = (r: Base) => ({ personId: r.personId ?? null, orgUnitId: r.orgUnitId ?? null });
-  const fx: EngineFixture = {
-    db,
-    tenant,
+  return {
     person: (p) => ins(s.people, { name: p.name ?? '测试人员', duty: p.duty ?? null, orgUnitId: p.orgUnitId ?? null, access: p.access ?? 'member', email: p.email ?? null } as never),
     orgUnit: async (u) => {
       await db.insert(s.orgUnits).values({ ...u, name: u.name ?? u.id, ...stamp });
@@ -99,6 +92,20 @@ export async function engineFixture(tenantId: string, dbPath?: string): Promise<
       need: (r) => ins(s.needs, { ...base(r), recordedOn: r.recordedOn, need: '需求' } as never),
       inspection: (r) => ins(s.inspections, { ...base(r), inspectedOn: r.inspectedOn } as never),
     },
+  };
+}
+
+export async function engineFixture(tenantId: string, dbPath?: string): Promise<EngineFixture> {
+  const dir = dbPath ? undefined : mkdtempSync(join(tmpdir(), 'grassroots-rules-'));
+  const tenant = loadTenantsFromDir(TENANTS_DIR).get(tenantId)!;
+  const client = createClient({ url: `file:${dbPath ?? join(dir!, `${tenantId}.db`)}` });
+  const db = makeDb(client);
+  await migrateTenantDb(db);
+  await provisionTenant(db, tenant, new Date('2026-01-01T00:00:00Z'));
+  const fx: EngineFixture = {
+    db,
+    tenant,
+    ...recordWriters(db),
     evaluate: (opts) => evaluateTenant(db, tenant, opts),
     one: async (ruleId, asOf, subjectId, periodKey, window) => {
       const all = await evaluateTenant(db, tenant, { asOf: new Date(asOf), ruleIds: [ruleId], window });
