@@ -96,7 +96,7 @@ describe('compliance API', () => {
   });
 
   it('GET /deadlines lists what falls due in a window, with its status as of now', async () => {
-    const { body } = await get('/v1/binzhou/deadlines?from=2012-04-15&to=2012-04-30&asOf=2012-04-18T09:00:00%2B08:00');
+    const { body } = await get('/v1/binzhou/deadlines?from=2012-04-15&to=2012-04-30&asOf=2012-04-18T12:00:00%2B08:00');
     // The plan (B10, 20 April) and the April needs ledger of every street (B6, 30 April).
     expect(new Set(body.items.map((r) => r.ruleId))).toEqual(new Set(['B10', 'B6']));
     expect(body.items.find((r) => r.subject.id === 'huimin')!.status).toBe('at_risk');
