@@ -171,6 +171,14 @@ export async function evaluateTenant(db: Db, tenant: TenantConfig, opts: Evaluat
     db.all<UnitRow>(sql`select id, name, level, type, parent_id from org_units where deleted_at is null`),
   ]);
 
+  // Zone conversions are the costly part of assembling results: one per distinct date.
+  const dayEnds = new Map<string, string>();
+  const dayEnd = (date: string) => {
+    let v = dayEnds.get(date);
+    if (v === undefined) dayEnds.set(date, (v = endOfLocalDay(date, tz).toISOString()));
+    return v;
+  };
+
   const results: ComplianceResult[] = [];
   for (const rule of rules) {
     const periods = periodsOf(rule, window.from, window.to, tenant.campaigns ?? []);
@@ -183,19 +191,19 @@ export async function evaluateTenant(db: Db, tenant: TenantConfig, opts: Evaluat
       dueD: p.due,
       nowD: today,
       startAt: startOfLocalDay(p.start, tz).toISOString(),
-      endAt: endOfLocalDay(p.end, tz).toISOString(),
-      dueAt: endOfLocalDay(p.due, tz).toISOString(),
+      endAt: dayEnd(p.end),
+      dueAt: dayEnd(p.due),
       nowAt: opts.asOf.toISOString(),
     }));
-    const common = (p: Period) => ({
+    const commons = periods.map((p: Period) => ({
       ruleId: rule.id,
       title: rule.title,
       source: rule.source,
       ...(rule.interpretation ? { interpretation: rule.interpretation } : {}),
       period: { key: p.key, label: p.label, start: p.start, end: p.end },
       due: p.due,
-      dueEndsAt: endOfLocalDay(p.due, tz).toISOString(),
-    });
+      dueEndsAt: dayEnd(p.due),
+    }));
     const riskDays = atRiskDays(rule, tenant);
 
     const casePart = rule.parts.find((p) => p.metric === 'perCase');
@@ -208,9 +216,9 @@ export async function evaluateTenant(db: Db, tenant: TenantConfig, opts: Evaluat
         const metNow = done !== null && done <= today;
         const label = partLabel(casePart);
         results.push({
-          ...common(p),
+          ...commons[row.period],
           due,
-          dueEndsAt: endOfLocalDay(due, tz).toISOString(),
+          dueEndsAt: dayEnd(due),
           subject: { type: 'case', id: row.id, name: row.label, orgUnitId: row.org_unit_id, personId: row.person_id },
           status: statusOf({ metNow, metAtDue: done !== null && done <= due, today, due, atRiskDays: riskDays, daysToDue: daysBetween(today, due) }),
           target: null,
@@ -243,7 +251,7 @@ export async function evaluateTenant(db: Db, tenant: TenantConfig, opts: Evaluat
         const single = judged.length === 1 ? judged[0].now : undefined;
         const metParts = judged.filter((j) => j.now.met).length;
         results.push({
-          ...common(p),
+          ...commons[pi],
           subject,
           status: statusOf({ metNow, metAtDue, today, due: p.due, atRiskDays: riskDays, daysToDue }),
           target: single ? single.target : rule.combine === 'any' ? 1 : judged.length,

@@ -1,0 +1,118 @@
+/**
+ * `npm run bench`: a full rule evaluation against the raw SQL aggregates that
+ * answer the same questions, in the same run on the same database.
+ * Synthetic tenant: Harbin's rules and tree, 1,000 people, 200,000 records
+ * over 2017. Target: evaluation within 2× the raw aggregates.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir, cpus } from 'node:os';
+import { join } from 'node:path';
+import { createClient, type InStatement } from '@libsql/client';
+import { makeDb } from '../src/db/client.ts';
+import { migrateTenantDb } from '../src/db/migrate.ts';
+import { provisionTenant } from '../src/db/provision.ts';
+import { loadTenantsFromDir } from '../src/tenants/load-dir.ts';
+import { evaluateTenant } from '../src/rules/engine.ts';
+
+const PEOPLE = Number(process.env.BENCH_PEOPLE ?? 1000);
+const RECORDS = Number(process.env.BENCH_RECORDS ?? 200_000);
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+
+const root = new URL('..', import.meta.url).pathname;
+const tenant = loadTenantsFromDir(join(root, 'tenants')).get('harbin')!;
+const dir = mkdtempSync(join(tmpdir(), 'grassroots-bench-'));
+const client = createClient({ url: `file:${join(dir, 'bench.db')}` });
+const db = makeDb(client);
+
+let seed = 42;
+const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+const pick = <T,>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)];
+const day = () => new Date(Date.UTC(2017, 0, 1) + Math.floor(rand() * 365) * 86_400_000).toISOString().slice(0, 10);
+const plus = (d: string, n: number) => new Date(Date.parse(d) + n * 86_400_000).toISOString().slice(0, 10);
+const stamp = '2017-01-01T00:00:00.000Z';
+
+async function build() {
+  await migrateTenantDb(db);
+  await provisionTenant(db, tenant, new Date(stamp));
+  const units = (await client.execute('select id, level, type from org_units')).rows.map((r) => ({ id: String(r.id), level: String(r.level), type: String(r.type) }));
+  const duties = ['leader', 'office_cadre', 'office_cadre', 'office_cadre', 'committee_member', 'grassroots_cadre'];
+  const people: { id: string; unit: string }[] = [];
+  const stmts: InStatement[] = [];
+  for (let i = 0; i < PEOPLE; i++) {
+    const id = `p${i}`;
+    const unit = pick(units).id;
+    people.push({ id, unit });
+    stmts.push({ sql: 'insert into people (id, name, access, duty, org_unit_id, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?)', args: [id, `人员${i}`, 'member', pick(duties), unit, stamp, stamp] });
+  }
+  const kinds: [number, (i: number) => InStatement][] = [
+    [20, (i) => { const p = pick(people); const s = day(); return { sql: 'insert into field_trips (id, person_id, org_unit_id, start_date, end_date, created_at, updated_at) values (?,?,?,?,?,?,?)', args: [`f${i}`, p.id, p.unit, s, plus(s, Math.floor(rand() * 4)), stamp, stamp] }; }],
+    [20, (i) => { const p = pick(people); return { sql: 'insert into household_visits (id, person_id, org_unit_id, visited_on, categories, created_at, updated_at) values (?,?,?,?,?,?,?)', args: [`v${i}`, p.id, p.unit, day(), JSON.stringify([pick(['problem_family', 'left_behind', 'dispute', 'laid_off'])]), stamp, stamp] }; }],
+    [20, (i) => { const p = pick(people); return { sql: 'insert into diary_entries (id, person_id, org_unit_id, entry_date, content, created_at, updated_at) values (?,?,?,?,?,?,?)', args: [`d${i}`, p.id, p.unit, day(), '日记', stamp, stamp] }; }],
+    [10, (i) => { const p = pick(people); return { sql: 'insert into pairings (id, person_id, org_unit_id, beneficiary_type, started_on, created_at, updated_at) values (?,?,?,?,?,?,?)', args: [`pa${i}`, p.id, p.unit, pick(['woman', 'woman', 'grassroots_org', 'poor_child']), day(), stamp, stamp] }; }],
+    [10, (i) => { const p = pick(people); const s = day(); return { sql: 'insert into events (id, person_id, org_unit_id, type, title, start_date, end_date, participants, created_at, updated_at) values (?,?,?,?,?,?,?,?,?,?)', args: [`e${i}`, p.id, pick(units).id, pick(['work_week', 'training', 'petition_reception', 'lecture']), '活动', s, plus(s, Math.floor(rand() * 6)), Math.floor(rand() * 50), stamp, stamp] }; }],
+    [8, (i) => { const u = pick(units).id; const t = day(); return { sql: 'insert into submissions (id, org_unit_id, type, period, title, submitted_at, created_at, updated_at) values (?,?,?,?,?,?,?,?)', args: [`s${i}`, u, pick(['progress', 'suggestion', 'info']), `2017-${String(1 + 2 * Math.floor(rand() * 6)).padStart(2, '0')}/2017-${String(2 + 2 * Math.floor(rand() * 6)).padStart(2, '0')}`, '材料', `${t}T02:00:00.000Z`, stamp, stamp] }; }],
+    [6, (i) => { const p = pick(people); return { sql: 'insert into needs (id, person_id, org_unit_id, recorded_on, need, created_at, updated_at) values (?,?,?,?,?,?,?)', args: [`n${i}`, p.id, p.unit, day(), '需求', stamp, stamp] }; }],
+    [4, (i) => { const r = day(); const closed = rand() < 0.9 ? plus(r, Math.floor(rand() * 20)) : null; return { sql: 'insert into petitions (id, org_unit_id, channel, received_on, due_date, closed_on, status, created_at, updated_at) values (?,?,?,?,?,?,?,?,?)', args: [`pe${i}`, pick(units).id, 'visit', r, plus(r, 15), closed, closed ? 'closed' : 'received', stamp, stamp] }; }],
+    [1, (i) => { const p = pick(people); return { sql: 'insert into contact_points (id, person_id, org_unit_id, name, established_on, brand_project, innovation_on, created_at, updated_at) values (?,?,?,?,?,?,?,?,?)', args: [`c${i}`, p.id, p.unit, '服务点', day(), rand() < 0.5 ? '品牌' : null, rand() < 0.5 ? day() : null, stamp, stamp] }; }],
+    [1, (i) => { const p = pick(people); return { sql: 'insert into research_reports (id, person_id, org_unit_id, title, topic, situation, analysis, recommendations, submitted_on, created_at, updated_at) values (?,?,?,?,?,?,?,?,?,?,?)', args: [`r${i}`, p.id, p.unit, '报告', pick(['key_topic', 'womens_needs', 'general']), '情况', '分析', '建议', day(), stamp, stamp] }; }],
+  ];
+  const total = kinds.reduce((n, [w]) => n + w, 0);
+  for (const [w, make] of kinds) for (let i = 0; i < Math.round((RECORDS * w) / total); i++) stmts.push(make(i));
+  for (let i = 0; i < stmts.length; i += 10_000) await client.batch(stmts.slice(i, i + 10_000), 'write');
+  await client.execute('analyze');
+}
+
+/** The same questions as Harbin's rules for 2017, written by hand as plain GROUP BY aggregates. */
+const RAW = [
+  `select org_unit_id, substr(start_date, 1, 7) m, count(*) from events where deleted_at is null and type = 'work_week' and julianday(end_date) - julianday(start_date) + 1 >= 5 and start_date between '2017-01-01' and '2017-12-31' group by 1, 2`,
+  `select person_id, count(*) from pairings where deleted_at is null and beneficiary_type = 'woman' and started_on <= '2017-12-31' group by 1`,
+  `select person_id, count(*) from diary_entries where deleted_at is null and entry_date between '2017-01-01' and '2017-12-31' group by 1`,
+  `select person_id, count(*) from pairings where deleted_at is null and beneficiary_type = 'grassroots_org' and started_on <= '2017-12-31' group by 1`,
+  `select person_id, count(*), count(nullif(trim(coalesce(brand_project, '')), '')), count(nullif(trim(coalesce(problem_solved, '')), '')), count(nullif(trim(coalesce(suggestion, '')), '')) from contact_points where deleted_at is null and established_on <= '2017-12-31' group by 1`,
+  `select person_id, count(*) from events where deleted_at is null and type = 'petition_reception' and start_date between '2017-01-01' and '2017-12-31' group by 1`,
+  `select org_unit_id, count(*) from submissions where deleted_at is null and type = 'suggestion' and submitted_at >= '2016-12-31T16:00:00.000Z' and submitted_at < '2017-12-31T16:00:00.000Z' group by 1`,
+  `select id, due_date, closed_on from petitions where deleted_at is null and due_date is not null and received_on between '2017-01-01' and '2017-12-31'`,
+  `select id, innovation_on from contact_points where deleted_at is null and established_on <= '2017-12-31'`,
+  `select org_unit_id, period, count(*) from submissions where deleted_at is null and type = 'progress' and period like '2017-%' group by 1, 2`,
+  `select org_unit_id, count(*) from research_reports where deleted_at is null and topic = 'key_topic' and situation <> '' and analysis <> '' and recommendations <> '' and submitted_on between '2017-01-01' and '2017-12-31' group by 1`,
+  `select org_unit_id, count(*) from research_reports where deleted_at is null and topic = 'womens_needs' and submitted_on between '2017-04-01' and '2017-04-30' group by 1`,
+  `select org_unit_id, count(*) from needs where deleted_at is null and recorded_on between '2017-04-01' and '2017-04-30' group by 1`,
+];
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+async function time(fn: () => Promise<unknown>) {
+  const out: number[] = [];
+  await fn(); // warm-up
+  for (let i = 0; i < RUNS; i++) {
+    const t0 = performance.now();
+    await fn();
+    out.push(performance.now() - t0);
+  }
+  return median(out);
+}
+
+const t0 = performance.now();
+await build();
+const built = performance.now() - t0;
+const asOf = new Date('2017-12-31T16:00:00.000Z');
+const window = { from: '2017-01-01', to: '2017-12-31' };
+const results = await evaluateTenant(db, tenant, { asOf, window });
+if (process.env.BENCH_PROFILE) {
+  for (const r of tenant.rules) {
+    const ms = await time(() => evaluateTenant(db, tenant, { asOf, window, ruleIds: [r.id] }));
+    console.log(`  ${r.id}: ${ms.toFixed(1)} ms`);
+  }
+  for (const [i, q] of RAW.entries()) console.log(`  raw ${i}: ${(await time(() => client.execute(q))).toFixed(1)} ms`);
+}
+const engineMs = await time(() => evaluateTenant(db, tenant, { asOf, window }));
+const rawMs = await time(async () => {
+  for (const q of RAW) await client.execute(q);
+});
+const counts = (await client.execute(`select (select count(*) from people) p, (select sum(n) from (select count(*) n from field_trips union all select count(*) from household_visits union all select count(*) from diary_entries union all select count(*) from pairings union all select count(*) from events union all select count(*) from submissions union all select count(*) from needs union all select count(*) from petitions union all select count(*) from contact_points union all select count(*) from research_reports)) r`)).rows[0];
+console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, libSQL file in ${tmpdir()}`);
+console.log(`tenant: harbin rules (${tenant.rules.length}), ${counts.p} people, ${counts.r} records over 2017 (built in ${(built / 1000).toFixed(1)} s)`);
+console.log(`full evaluation: ${results.length} results, median of ${RUNS}: ${engineMs.toFixed(1)} ms`);
+console.log(`raw SQL aggregates (${RAW.length} hand-written GROUP BY queries), median of ${RUNS}: ${rawMs.toFixed(1)} ms`);
+console.log(`ratio evaluation / raw: ${(engineMs / rawMs).toFixed(2)}× (target ≤ 2×) ${engineMs / rawMs <= 2 ? 'OK' : 'OVER TARGET'}`);
+client.close();
+rmSync(dir, { recursive: true, force: true });
