@@ -157,3 +157,26 @@ describe('binzhou 滨妇发[2012]15号', () => {
     expect(april).toEqual([]);
   });
 });
+
+describe('engine: spanning records', () => {
+  it('a field trip from 30 May to 2 June counts 2 days in May and 2 in June under a monthly day quota', async () => {
+    const cadre = await fx.person({ duty: 'office_cadre', orgUnitId: 'binzhou' });
+    await fx.add.fieldTrip({ personId: cadre, startDate: '2012-05-30', endDate: '2012-06-02' });
+    fx.tenant.rules.push({
+      id: 'T-DAYS',
+      title: '每月下基层天数（测试）',
+      source: { document: '滨妇发[2012]15号', clause: '二(一)' },
+      subject: { type: 'people', duty: ['office_cadre'] },
+      period: { type: 'month' },
+      active: { from: '2012-04-01', until: '2012-12-31' },
+      due: { afterPeriodEnd: 0 },
+      combine: 'all',
+      parts: [{ metric: 'sum', kind: 'field_trip', field: 'daysInPeriod', min: 3, where: {}, matchPeriodBy: 'date', scope: 'self' }],
+    });
+    const may = await fx.one('T-DAYS', bj('2012-07-01T09:00:00'), cadre, '2012-05');
+    const june = await fx.one('T-DAYS', bj('2012-07-01T09:00:00'), cadre, '2012-06');
+    expect([may.actual, june.actual]).toEqual([2, 2]);
+    // As of 1 June only the May days (and 1 June itself) have happened.
+    expect((await fx.one('T-DAYS', bj('2012-06-01T09:00:00'), cadre, '2012-06')).actual).toBe(1);
+  });
+});
