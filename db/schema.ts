@@ -9,7 +9,7 @@ import {
   accessRoles, beneficiaryTypes, dutyRoles, eventTypes, keys, needStatuses, orgLevels, orgTypes, outletLevels,
   petitionChannels, petitionStatuses, reportTopics, serviceCategories, submissionTypes,
 } from '../src/domain/glossary.ts';
-import { sqliteTable, text, integer, index, uniqueIndex, type AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
+import { sqliteTable, text, integer, index, uniqueIndex, primaryKey, type AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
 
 const timestamps = {
   createdAt: text('created_at').notNull(),
@@ -279,4 +279,40 @@ export const inspections = sqliteTable(
     findings: text('findings'),
   },
   (t) => [...recordIndexes('inspections', t), index('inspections_date_idx').on(t.inspectedOn)],
+);
+
+/**
+ * Every write, and reads of petitions and of records about minors: who, when,
+ * what, which request. Values of sensitive fields never enter `changes`.
+ */
+export const auditLog = sqliteTable(
+  'audit_log',
+  {
+    id: text('id').primaryKey(),
+    at: text('at').notNull(),
+    actorId: text('actor_id'),
+    action: text('action', { enum: ['create', 'update', 'delete', 'read', 'import'] }).notNull(),
+    resource: text('resource').notNull(),
+    recordId: text('record_id'),
+    requestId: text('request_id'),
+    /** JSON: { field: [before, after] }; sensitive values are written as "***". */
+    changes: text('changes'),
+  },
+  (t) => [index('audit_log_at_idx').on(t.at), index('audit_log_record_idx').on(t.resource, t.recordId)],
+);
+
+/** A POST's result under its Idempotency-Key, written in the same transaction as the POST's effect. */
+export const idempotencyKeys = sqliteTable(
+  'idempotency_keys',
+  {
+    actorId: text('actor_id').notNull(),
+    key: text('key').notNull(),
+    method: text('method').notNull(),
+    path: text('path').notNull(),
+    bodyHash: text('body_hash').notNull(),
+    status: integer('status').notNull(),
+    response: text('response').notNull(),
+    createdAt: text('created_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.actorId, t.key] })],
 );

@@ -14,6 +14,10 @@ import { loginRoutes, selfRoutes } from './routes/auth.ts';
 import { orgUnitRoutes } from './routes/org-units.ts';
 import { peopleRoutes } from './routes/people.ts';
 import { complianceRoutes } from './routes/compliance.ts';
+import { recordRoutes } from './routes/records.ts';
+import { auditRoutes } from './routes/audit.ts';
+import { resources } from './records/resources.ts';
+import { idempotency } from './middleware/idempotency.ts';
 import { renderDocsPage } from './routes/docs.ts';
 
 export const API_VERSION = '0.1.0';
@@ -91,10 +95,13 @@ export function createApp(deps: AppDeps) {
   tenantApp.use(tenantMiddleware(deps));
   tenantApp.route('/auth', loginRoutes(deps));
   tenantApp.use(authMiddleware(deps));
+  tenantApp.use(idempotency(deps));
   tenantApp.route('/', selfRoutes(deps));
   tenantApp.route('/org-units', orgUnitRoutes(deps));
   tenantApp.route('/people', peopleRoutes(deps));
   tenantApp.route('/', complianceRoutes(deps));
+  for (const def of resources) tenantApp.route(`/${def.path}`, recordRoutes(def, deps));
+  tenantApp.route('/audit', auditRoutes(deps));
   app.route('/v1/:tenant', tenantApp);
 
   let spec: ReturnType<typeof generateSpecs> | undefined;

@@ -10,6 +10,7 @@ import type { Logger } from './lib/logger.ts';
 import type { TenantConfig } from './tenants/schema.ts';
 import type { TenantRegistry } from './tenants/registry.ts';
 import type { AuthUser } from './middleware/auth.ts';
+import type { IdempotencyState } from './middleware/idempotency.ts';
 
 const intString = (fallback: number, min: number, max: number) =>
   v.pipe(
@@ -76,6 +77,7 @@ export interface AppVariables {
   tenant: TenantConfig;
   db: Db;
   user: AuthUser;
+  idempotency?: IdempotencyState;
 }
 
 export type AppEnv = { Variables: AppVariables };

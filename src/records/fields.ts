@@ -1,0 +1,105 @@
+/**
+ * Field specs for the record resources: one description per field gives the
+ * request schema (valibot), the Chinese CSV header, how a CSV cell is read,
+ * and whether the value is sensitive personal information.
+ */
+import * as v from 'valibot';
+import { msg } from '../lib/valibot-zh.ts';
+
+export type FieldKind = 'text' | 'date' | 'instant' | 'int' | 'bool' | 'enum' | 'categories' | 'ref';
+
+export interface FieldSpec {
+  kind: FieldKind;
+  /** Chinese label: the CSV header and what emails and pages call it. */
+  label: string;
+  required?: boolean;
+  /** Personal details of petitioners and children: shown only to those who need them, never logged. */
+  sensitive?: boolean;
+  /** A client may not set it (derived on the server). */
+  readOnly?: boolean;
+  values?: Record<string, string>;
+  max?: number;
+  schema: v.GenericSchema;
+}
+
+const Date_ = v.pipe(v.string(), v.isoDate());
+const Instant = v.pipe(
+  v.string(),
+  v.check((s) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(s) && !Number.isNaN(Date.parse(s)), msg('时间须为带时区的 ISO 8601，例如 2012-04-20T23:59:00+08:00', 'an ISO 8601 instant with a zone')),
+  v.transform((s) => new Date(s).toISOString()),
+);
+const RefId = v.pipe(v.string(), v.minLength(1), v.maxLength(64), v.regex(/^[A-Za-z0-9_-]+$/));
+
+export const f = {
+  text: (label: string, opts: { required?: boolean; max?: number; sensitive?: boolean } = {}): FieldSpec => ({
+    kind: 'text',
+    label,
+    ...opts,
+    schema: opts.required
+      ? v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(opts.max ?? 2000))
+      : v.pipe(v.string(), v.trim(), v.maxLength(opts.max ?? 2000)),
+  }),
+  date: (label: string, required = false): FieldSpec => ({ kind: 'date', label, required, schema: Date_ }),
+  instant: (label: string, required = false): FieldSpec => ({ kind: 'instant', label, required, schema: Instant }),
+  int: (label: string, opts: { required?: boolean; min?: number; max?: number } = {}): FieldSpec => ({
+    kind: 'int',
+    label,
+    required: opts.required,
+    schema: v.pipe(v.number(), v.integer(), v.minValue(opts.min ?? 0), v.maxValue(opts.max ?? 10_000_000)),
+  }),
+  bool: (label: string): FieldSpec => ({ kind: 'bool', label, schema: v.boolean() }),
+  enum: (label: string, values: Record<string, string>, required = false): FieldSpec => ({
+    kind: 'enum',
+    label,
+    values,
+    required,
+    schema: v.picklist(Object.keys(values) as [string, ...string[]]),
+  }),
+  categories: (label: string, values: Record<string, string>): FieldSpec => ({
+    kind: 'categories',
+    label,
+    values,
+    schema: v.pipe(v.array(v.picklist(Object.keys(values) as [string, ...string[]])), v.maxLength(Object.keys(values).length)),
+  }),
+  ref: (label: string, required = false): FieldSpec => ({ kind: 'ref', label, required, schema: RefId }),
+};
+
+/** Body schemas for create (required fields required) and update (everything optional, null clears). */
+export function bodySchemas(fields: Record<string, FieldSpec>) {
+  const writable = Object.entries(fields).filter(([, s]) => !s.readOnly);
+  const create = v.strictObject(
+    Object.fromEntries(writable.map(([k, s]) => [k, s.required ? s.schema : v.optional(v.nullable(s.schema))])) as Record<string, v.GenericSchema>,
+  );
+  const update = v.strictObject(
+    Object.fromEntries(writable.map(([k, s]) => [k, v.optional(s.required ? s.schema : v.nullable(s.schema))])) as Record<string, v.GenericSchema>,
+  );
+  return { create, update };
+}
+
+/** Reads one CSV cell into the JSON value the body schema expects ('' is absent). Unknown text passes through for the schema to reject. */
+export function fromCell(spec: FieldSpec, cell: string): unknown {
+  const s = cell.trim();
+  if (s === '') return undefined;
+  const byLabel = (x: string) => (spec.values ? (Object.entries(spec.values).find(([, l]) => l === x)?.[0] ?? x) : x);
+  switch (spec.kind) {
+    case 'int':
+      return /^-?\d+$/.test(s) ? Number(s) : s;
+    case 'bool':
+      return ['是', 'true', '1', 'yes', 'y'].includes(s.toLowerCase()) ? true : ['否', 'false', '0', 'no', 'n'].includes(s.toLowerCase()) ? false : s;
+    case 'enum':
+      return byLabel(s);
+    case 'categories':
+      return s.split(/[、,;；|，]/).map((x) => byLabel(x.trim())).filter(Boolean);
+    default:
+      return s;
+  }
+}
+
+/** Writes one value for a CSV cell, in Chinese where there is a label. */
+export function toCell(spec: FieldSpec, value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (spec.kind === 'bool') return value ? '是' : '否';
+  if (spec.kind === 'enum') return spec.values?.[String(value)] ?? String(value);
+  if (spec.kind === 'categories') return (value as string[]).map((x) => spec.values?.[x] ?? x).join('、');
+  return String(value);
+}
