@@ -16,6 +16,7 @@ import { peopleRoutes } from './routes/people.ts';
 import { complianceRoutes } from './routes/compliance.ts';
 import { recordRoutes } from './routes/records.ts';
 import { auditRoutes } from './routes/audit.ts';
+import { importRoutes } from './routes/import.ts';
 import { resources } from './records/resources.ts';
 import { idempotency } from './middleware/idempotency.ts';
 import { renderDocsPage } from './routes/docs.ts';
@@ -79,15 +80,16 @@ export function createApp(deps: AppDeps) {
     await next();
   });
   app.use(secureHeaders());
-  app.use(
-    '/v1/*',
+  const limit = (maxSize: number) =>
     bodyLimit({
-      maxSize: deps.config.maxBodyBytes,
+      maxSize,
       onError: () => {
         throw new AppError('PAYLOAD_TOO_LARGE');
       },
-    }),
-  );
+    });
+  const bodyLimitDefault = limit(deps.config.maxBodyBytes);
+  const bodyLimitImport = limit(deps.config.maxImportBytes);
+  app.use('/v1/*', (c, next) => (/^\/v1\/[^/]+\/import\/?$/.test(c.req.path) ? bodyLimitImport(c, next) : bodyLimitDefault(c, next)));
 
   app.route('/', systemRoutes(deps));
 
@@ -102,6 +104,7 @@ export function createApp(deps: AppDeps) {
   tenantApp.route('/', complianceRoutes(deps));
   for (const def of resources) tenantApp.route(`/${def.path}`, recordRoutes(def, deps));
   tenantApp.route('/audit', auditRoutes(deps));
+  tenantApp.route('/import', importRoutes(deps));
   app.route('/v1/:tenant', tenantApp);
 
   let spec: ReturnType<typeof generateSpecs> | undefined;

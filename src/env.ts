@@ -28,11 +28,13 @@ const ConfigSchema = v.object({
   JWT_AUDIENCE: v.optional(v.string(), 'grassroots-api'),
   TOKEN_TTL_SECONDS: intString(8 * 3600, 60, 30 * 24 * 3600),
   MAX_BODY_BYTES: intString(1024 * 1024, 1024, 64 * 1024 * 1024),
+  MAX_IMPORT_BYTES: intString(20 * 1024 * 1024, 1024, 100 * 1024 * 1024),
 });
 
 export interface AppConfig {
   jwt: { secret: string; issuer: string; audience: string; ttlSeconds: number };
   maxBodyBytes: number;
+  maxImportBytes: number;
 }
 
 export function parseConfig(vars: Record<string, unknown>): AppConfig {
@@ -44,6 +46,7 @@ export function parseConfig(vars: Record<string, unknown>): AppConfig {
   return {
     jwt: { secret: o.JWT_SECRET, issuer: o.JWT_ISSUER, audience: o.JWT_AUDIENCE, ttlSeconds: o.TOKEN_TTL_SECONDS },
     maxBodyBytes: o.MAX_BODY_BYTES,
+    maxImportBytes: o.MAX_IMPORT_BYTES,
   };
 }
 
