@@ -91,6 +91,15 @@ export function createApp(deps: AppDeps) {
   const bodyLimitImport = limit(deps.config.maxImportBytes);
   app.use('/v1/*', (c, next) => (/^\/v1\/[^/]+\/import\/?$/.test(c.req.path) ? bodyLimitImport(c, next) : bodyLimitDefault(c, next)));
 
+  // valibot takes an array for an object with no keys; a JSON body must be an object.
+  app.use('/v1/*', async (c, next) => {
+    if (['POST', 'PATCH', 'PUT'].includes(c.req.method) && /^application\/([\w.-]+\+)?json/i.test(c.req.header('content-type') ?? '')) {
+      const body = await c.req.json().catch(() => ({}));
+      if (Array.isArray(body)) throw new AppError('VALIDATION_FAILED', { fields: [{ path: 'json', message: '请求体须为 JSON 对象' }] });
+    }
+    await next();
+  });
+
   app.route('/', systemRoutes(deps));
 
   const tenantApp = new Hono<AppEnv>();

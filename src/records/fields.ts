@@ -23,6 +23,8 @@ export interface FieldSpec {
 }
 
 const Date_ = v.pipe(v.string(), v.isoDate());
+/** Text may hold line breaks and tabs but no other control characters. */
+export const noControlChars = v.regex(/^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$/, msg('包含不允许的控制字符', 'contains control characters'));
 const Instant = v.pipe(
   v.string(),
   v.check((s) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(s) && !Number.isNaN(Date.parse(s)), msg('时间须为带时区的 ISO 8601，例如 2012-04-20T23:59:00+08:00', 'an ISO 8601 instant with a zone')),
@@ -36,8 +38,8 @@ export const f = {
     label,
     ...opts,
     schema: opts.required
-      ? v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(opts.max ?? 2000))
-      : v.pipe(v.string(), v.trim(), v.maxLength(opts.max ?? 2000)),
+      ? v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(opts.max ?? 2000), noControlChars)
+      : v.pipe(v.string(), v.trim(), v.maxLength(opts.max ?? 2000), noControlChars),
   }),
   date: (label: string, required = false): FieldSpec => ({ kind: 'date', label, required, schema: Date_ }),
   instant: (label: string, required = false): FieldSpec => ({ kind: 'instant', label, required, schema: Instant }),

@@ -2,13 +2,14 @@
 import * as v from 'valibot';
 import { accessRoles, dutyRoles, orgLevels, orgTypes, keys } from '../domain/glossary.ts';
 import { msg } from '../lib/valibot-zh.ts';
+import { noControlChars } from '../records/fields.ts';
 
 export const Id = v.pipe(v.string(), v.minLength(1), v.maxLength(64), v.regex(/^[A-Za-z0-9_-]+$/, msg('只能包含字母、数字、下划线或连字符', 'only letters, digits, _ and -')));
 export const IdParam = v.object({ tenant: v.string(), id: Id });
 
 export const Email = v.pipe(v.string(), v.trim(), v.maxLength(254), v.email(), v.toLowerCase());
 export const Password = v.pipe(v.string(), v.minLength(8, msg('密码至少 8 位', 'at least 8 characters')), v.maxLength(256));
-export const Name = v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(100));
+export const Name = v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(100), noControlChars);
 
 export const Access = v.picklist(keys(accessRoles));
 export const Duty = v.picklist(keys(dutyRoles));
