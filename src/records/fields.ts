@@ -17,6 +17,8 @@ export interface FieldSpec {
   sensitive?: boolean;
   /** A client may not set it (derived on the server). */
   readOnly?: boolean;
+  /** May be sent as null (cleared). Not for columns that always hold a value (flags, category lists, defaults). */
+  nullable?: boolean;
   values?: Record<string, string>;
   max?: number;
   schema: v.GenericSchema;
@@ -49,7 +51,7 @@ export const f = {
     required: opts.required,
     schema: v.pipe(v.number(), v.integer(), v.minValue(opts.min ?? 0), v.maxValue(opts.max ?? 10_000_000)),
   }),
-  bool: (label: string): FieldSpec => ({ kind: 'bool', label, schema: v.boolean() }),
+  bool: (label: string): FieldSpec => ({ kind: 'bool', label, nullable: false, schema: v.boolean() }),
   enum: (label: string, values: Record<string, string>, required = false): FieldSpec => ({
     kind: 'enum',
     label,
@@ -61,6 +63,7 @@ export const f = {
     kind: 'categories',
     label,
     values,
+    nullable: false,
     schema: v.pipe(v.array(v.picklist(Object.keys(values) as [string, ...string[]])), v.maxLength(Object.keys(values).length)),
   }),
   ref: (label: string, required = false): FieldSpec => ({ kind: 'ref', label, required, schema: RefId }),
@@ -69,12 +72,9 @@ export const f = {
 /** Body schemas for create (required fields required) and update (everything optional, null clears). */
 export function bodySchemas(fields: Record<string, FieldSpec>) {
   const writable = Object.entries(fields).filter(([, s]) => !s.readOnly);
-  const create = v.strictObject(
-    Object.fromEntries(writable.map(([k, s]) => [k, s.required ? s.schema : v.optional(v.nullable(s.schema))])) as Record<string, v.GenericSchema>,
-  );
-  const update = v.strictObject(
-    Object.fromEntries(writable.map(([k, s]) => [k, v.optional(s.required ? s.schema : v.nullable(s.schema))])) as Record<string, v.GenericSchema>,
-  );
+  const orNull = (s: FieldSpec) => (s.required || s.nullable === false ? s.schema : v.nullable(s.schema));
+  const create = v.strictObject(Object.fromEntries(writable.map(([k, s]) => [k, s.required ? s.schema : v.optional(orNull(s))])) as Record<string, v.GenericSchema>);
+  const update = v.strictObject(Object.fromEntries(writable.map(([k, s]) => [k, v.optional(orNull(s))])) as Record<string, v.GenericSchema>);
   return { create, update };
 }
 

@@ -12,17 +12,24 @@ import { resources } from '../../src/records/resources.ts';
 let t: TestApp;
 let admin: string;
 const ids: Record<string, string> = {};
-let routes: { method: string; path: string; props: Record<string, { type?: string | string[] }> }[] = [];
+let routes: { method: string; path: string; props: Record<string, Prop> }[] = [];
 const ROUNDS = 40;
 
-let seed = 20261123;
+let seed = Number(process.env.FUZZ_SEED ?? 20261123);
 const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
 const pick = <T,>(xs: T[]) => xs[Math.floor(rand() * xs.length)];
 
 /** A value that is wrong for a property of this JSON type. */
-function wrongFor(type: string | string[] | undefined): unknown {
-  const t = Array.isArray(type) ? type.filter((x) => x !== 'null')[0] : type;
-  const junk: unknown[] = [{ $ne: 1 }, [1, 2], 'x'.repeat(60_000), -1.5, '2012-13-45', '<script>', "'; drop table people; --", '\u0000', true, 1e308, { nested: { deep: [null] } }];
+type Prop = { type?: string | string[]; anyOf?: Prop[]; enum?: unknown[] };
+const typeOf = (p: Prop): string | undefined => {
+  const t = p.type ?? p.anyOf?.map(typeOf).find((x) => x && x !== 'null');
+  return Array.isArray(t) ? t.find((x) => x !== 'null') : t;
+};
+
+function wrongFor(prop: Prop): unknown {
+  const t = typeOf(prop);
+  const junk: unknown[] = [{ $ne: 1 }, [1, 2], 'x'.repeat(60_000), -1.5, true, 1e308, { nested: { deep: [null] } }];
+  if (prop.enum || prop.anyOf?.some((x) => x.enum)) return pick(['<script>', "'; drop table people; --", 'no-such-value', 7, false]);
   if (t === 'string') return pick([12, true, [], {}, 'x'.repeat(60_000), ...junk.filter((j) => typeof j !== 'string')]);
   if (t === 'number' || t === 'integer') return pick(['12', -1e9, 1.5, true, null, {}, 'NaN']);
   if (t === 'boolean') return pick(['true', 1, 'yes', [], null]);
@@ -30,17 +37,17 @@ function wrongFor(type: string | string[] | undefined): unknown {
   return pick(junk);
 }
 
-function malformedBody(props: Record<string, { type?: string | string[] }>): string {
+function malformedBody(props: Record<string, Prop>): string {
   const mode = rand();
   if (mode < 0.15) return pick(['{', '[', 'null', '"text"', '{"a":}', '\u0000\u0001', '{"name": "半截', '123', '[]']);
   const body: Record<string, unknown> = {};
   const keys = Object.keys(props);
-  for (const k of keys) if (rand() < 0.5) body[k] = wrongFor(props[k].type);
+  for (const k of keys) if (rand() < 0.5) body[k] = wrongFor(props[k]);
   // Always at least one thing wrong: a wrong-typed known field or an unknown one.
   if (!Object.keys(body).length || rand() < 0.3) {
     if (keys.length && rand() < 0.6) {
       const k = pick(keys);
-      body[k] = wrongFor(props[k].type);
+      body[k] = wrongFor(props[k]);
     } else body[pick(['__proto__x', 'isAdmin', 'tenant', 'deletedAt', 'id'])] = pick([1, 'x', true]);
   }
   return JSON.stringify(body);
@@ -64,7 +71,7 @@ beforeAll(async () => {
   for (const def of resources) ids[def.path] = ((await (await t.request(`/v1/binzhou/${def.path}`, { method: 'POST', token: admin, json: samples[def.path].body })).json()) as { id: string }).id;
   ids.people = ((await (await t.request('/v1/binzhou/me', { token: admin })).json()) as { id: string }).id;
   ids['org-units'] = 'bincheng';
-  const spec = (await (await t.request('/openapi.json')).json()) as { paths: Record<string, Record<string, { requestBody?: { content?: Record<string, { schema?: { properties?: Record<string, { type?: string }> } }> } }>> };
+  const spec = (await (await t.request('/openapi.json')).json()) as { paths: Record<string, Record<string, { requestBody?: { content?: Record<string, { schema?: { properties?: Record<string, Prop> } }> } }>> };
   routes = Object.entries(spec.paths).flatMap(([path, item]) =>
     (['post', 'patch'] as const)
       .filter((m) => item[m] && path.startsWith('/v1/{tenant}/'))

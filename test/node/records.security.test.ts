@@ -110,6 +110,15 @@ describe('records: who may write', () => {
     expect((await t.request(`/v1/binzhou/households/${lixiaHousehold}`, { token: admin })).status).toBe(404);
   });
 
+  it('null for a field that always holds a value (a flag, a default) is 400, not a server error', async () => {
+    const need = ((await (await post('needs', a.token, samples.needs.body)).json()) as View).id;
+    for (const json of [{ involvesMinor: null }, { status: null }]) {
+      const res = await t.request(`/v1/binzhou/needs/${need}`, { method: 'PATCH', token: a.token, json });
+      expect(res.status, JSON.stringify(json)).toBe(400);
+    }
+    expect((await post('events', admin, { ...samples.events.body, participants: null })).status).toBe(400);
+  });
+
   it('cross-field rules: an end before a start, a closed petition without a closing date', async () => {
     const trip = await post('field-trips', a.token, { ...samples['field-trips'].body, startDate: '2012-05-03', endDate: '2012-05-02' });
     expect(trip.status).toBe(400);
