@@ -316,3 +316,36 @@ export const idempotencyKeys = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.actorId, t.key] })],
 );
+
+/**
+ * Emails the scheduled check decided to send. `key` (tenant, rule, subject,
+ * period, kind, recipient) is unique, so however often the check runs each
+ * email is queued once; delivery claims a row before sending it.
+ */
+export const outbox = sqliteTable(
+  'outbox',
+  {
+    id: text('id').primaryKey(),
+    key: text('key').notNull(),
+    kind: text('kind', { enum: ['reminder', 'overdue', 'escalation', 'digest'] }).notNull(),
+    ruleId: text('rule_id'),
+    subjectType: text('subject_type'),
+    subjectId: text('subject_id'),
+    periodKey: text('period_key'),
+    due: text('due'),
+    recipientEmail: text('recipient_email').notNull(),
+    recipientName: text('recipient_name'),
+    recipientPersonId: text('recipient_person_id'),
+    subject: text('subject').notNull(),
+    textBody: text('text_body').notNull(),
+    htmlBody: text('html_body').notNull(),
+    status: text('status', { enum: ['pending', 'sending', 'sent', 'failed'] }).notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: text('next_attempt_at').notNull(),
+    claimedAt: text('claimed_at'),
+    lastError: text('last_error'),
+    createdAt: text('created_at').notNull(),
+    sentAt: text('sent_at'),
+  },
+  (t) => [uniqueIndex('outbox_key_uq').on(t.key), index('outbox_due_idx').on(t.status, t.nextAttemptAt)],
+);

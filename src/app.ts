@@ -17,6 +17,7 @@ import { complianceRoutes } from './routes/compliance.ts';
 import { recordRoutes } from './routes/records.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { importRoutes } from './routes/import.ts';
+import { checkRoutes } from './routes/checks.ts';
 import { resources } from './records/resources.ts';
 import { idempotency } from './middleware/idempotency.ts';
 import { renderDocsPage } from './routes/docs.ts';
@@ -114,6 +115,7 @@ export function createApp(deps: AppDeps) {
   for (const def of resources) tenantApp.route(`/${def.path}`, recordRoutes(def, deps));
   tenantApp.route('/audit', auditRoutes(deps));
   tenantApp.route('/import', importRoutes(deps));
+  tenantApp.route('/', checkRoutes(deps));
   app.route('/v1/:tenant', tenantApp);
 
   let spec: ReturnType<typeof generateSpecs> | undefined;

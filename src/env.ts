@@ -11,6 +11,7 @@ import type { TenantConfig } from './tenants/schema.ts';
 import type { TenantRegistry } from './tenants/registry.ts';
 import type { AuthUser } from './middleware/auth.ts';
 import type { IdempotencyState } from './middleware/idempotency.ts';
+import type { MailTransport } from './email/transport.ts';
 
 const intString = (fallback: number, min: number, max: number) =>
   v.pipe(
@@ -29,12 +30,15 @@ const ConfigSchema = v.object({
   TOKEN_TTL_SECONDS: intString(8 * 3600, 60, 30 * 24 * 3600),
   MAX_BODY_BYTES: intString(1024 * 1024, 1024, 64 * 1024 * 1024),
   MAX_IMPORT_BYTES: intString(20 * 1024 * 1024, 1024, 100 * 1024 * 1024),
+  PUBLIC_BASE_URL: v.optional(v.pipe(v.string(), v.url()), 'http://localhost:8787'),
 });
 
 export interface AppConfig {
   jwt: { secret: string; issuer: string; audience: string; ttlSeconds: number };
   maxBodyBytes: number;
   maxImportBytes: number;
+  /** Where people reach the API; emails link to it. */
+  publicBaseUrl: string;
 }
 
 export function parseConfig(vars: Record<string, unknown>): AppConfig {
@@ -47,6 +51,7 @@ export function parseConfig(vars: Record<string, unknown>): AppConfig {
     jwt: { secret: o.JWT_SECRET, issuer: o.JWT_ISSUER, audience: o.JWT_AUDIENCE, ttlSeconds: o.TOKEN_TTL_SECONDS },
     maxBodyBytes: o.MAX_BODY_BYTES,
     maxImportBytes: o.MAX_IMPORT_BYTES,
+    publicBaseUrl: o.PUBLIC_BASE_URL,
   };
 }
 
@@ -72,6 +77,8 @@ export interface AppDeps {
   database: (tenant: TenantConfig) => Db;
   clock: Clock;
   log: Logger;
+  /** How a tenant's email leaves: SMTP, or (Node without SMTP) .eml files. */
+  mail: (tenant: TenantConfig) => MailTransport;
 }
 
 export interface AppVariables {

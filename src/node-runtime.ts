@@ -13,6 +13,8 @@ import { loadTenantsFromDir } from './tenants/load-dir.ts';
 import type { TenantConfig } from './tenants/schema.ts';
 import { systemClock } from './lib/clock.ts';
 import { jsonLogger, type Logger } from './lib/logger.ts';
+import { smtpSettings } from './email/transport.ts';
+import { emlTransport, smtpTransport } from './email/node-transports.ts';
 
 export interface NodeSettings {
   dataDir: string;
@@ -75,11 +77,19 @@ export function tenantDatabases(vars: NodeJS.ProcessEnv, dataDir: string) {
   };
 }
 
+/** SMTP when SMTP_HOST (or SMTP_HOST_<TENANT>) is set; otherwise .eml files under DATA_DIR/mail/<tenant>/. */
+export function nodeMail(vars: NodeJS.ProcessEnv, dataDir: string, log: Logger) {
+  return (tenant: TenantConfig) => {
+    const smtp = smtpSettings(tenant.id, vars);
+    return smtp ? smtpTransport(smtp) : emlTransport(join(dataDir, 'mail', tenant.id), log);
+  };
+}
+
 export function buildNodeDeps(vars: NodeJS.ProcessEnv = process.env, log: Logger = jsonLogger()) {
   const settings = nodeSettings(vars);
   const tenants = loadTenantsFromDir(settings.tenantsDir);
   const config = parseConfig({ ...vars, JWT_SECRET: jwtSecret(vars, settings.dataDir) });
   const dbs = tenantDatabases(vars, settings.dataDir);
-  const deps: AppDeps = { config, tenants, database: dbs.database, clock: systemClock, log };
+  const deps: AppDeps = { config, tenants, database: dbs.database, clock: systemClock, log, mail: nodeMail(vars, settings.dataDir, log) };
   return { deps, settings, dbs };
 }

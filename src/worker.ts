@@ -12,6 +12,8 @@ import { AppError } from './lib/errors.ts';
 import { systemClock } from './lib/clock.ts';
 import { jsonLogger } from './lib/logger.ts';
 import { runScheduled } from './jobs/index.ts';
+import { smtpSettings, unconfiguredTransport } from './email/transport.ts';
+import { workerSmtpTransport } from './email/worker-transport.ts';
 import { tenantConfigs } from '../.generated/tenants.ts';
 
 export interface Env {
@@ -31,6 +33,10 @@ function runtime(env: Env) {
     tenants,
     clock: systemClock,
     log: jsonLogger(),
+    mail: (tenant) => {
+      const smtp = smtpSettings(tenant.id, env);
+      return smtp ? workerSmtpTransport(smtp) : unconfiguredTransport(tenant.id);
+    },
     database: (tenant) => {
       let db = clients.get(tenant.id);
       if (!db) {

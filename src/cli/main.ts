@@ -9,6 +9,10 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { and, asc, eq, isNull } from 'drizzle-orm';
 import { findResource, importStatements, parseRows, validateRows } from '../records/import.ts';
+import { runCheck } from '../jobs/checks.ts';
+import { atLocalHour, localDateTime } from '../lib/time.ts';
+import { jobRuns } from '../../db/schema.ts';
+import { ulid } from 'ulid';
 import { resources } from '../records/resources.ts';
 import { buildNodeDeps, tenantDatabaseUrl } from '../node-runtime.ts';
 import { migrateTenantDb, migrationState } from '../db/migrate.ts';
@@ -30,6 +34,8 @@ const USAGE = `用法 usage: npx grassroots <命令> [选项]
                                新建可登录的用户
   token --tenant T --email E [--ttl 秒]
                                为脚本签发访问令牌（打印到标准输出）
+  check --tenant T [--as-of DATE] [--dry-run]
+                               立即运行考核检查：入队并发送邮件（--dry-run 只列出）
   import --tenant T [--resource field-trips] [--as EMAIL] FILE.csv|FILE.ndjson
                                批量导入记录（全部成功或全部不写入；默认以最早的管理员身份）
 `;
@@ -60,6 +66,8 @@ export async function main(argv: string[], out: (s: string) => void = console.lo
       'org-unit': { type: 'string' },
       ttl: { type: 'string' },
       resource: { type: 'string' },
+      'as-of': { type: 'string' },
+      'dry-run': { type: 'boolean' },
       as: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -128,6 +136,25 @@ export async function main(argv: string[], out: (s: string) => void = console.lo
         if (!person || !person.passwordHash) throw new UsageError(`[${tenant.id}] 没有可登录的用户 ${values.email}`);
         const { token } = await signToken(deps.config, { sub: person.id, tenant: tenant.id, access: person.access }, deps.clock.now(), ttl);
         out(token);
+        return 0;
+      }
+      case 'check': {
+        const [tenant] = pickTenants(all, values.tenant ?? '');
+        const raw = values['as-of'];
+        if (raw && !/^\d{4}-\d{2}-\d{2}$/.test(raw) && Number.isNaN(Date.parse(raw))) throw new UsageError('--as-of 应为日期 YYYY-MM-DD 或 ISO 8601 时间');
+        // A date means 08:00 Beijing time that day, like the scheduled check.
+        const asOf = !raw ? deps.clock.now() : /^\d{4}-\d{2}-\d{2}$/.test(raw) ? atLocalHour(raw, 8, tenant.timeZone) : new Date(raw);
+        const db = deps.database(tenant);
+        await dbs.prepare(tenant);
+        const res = await runCheck(deps, tenant, db, { asOf, dryRun: values['dry-run'] });
+        out(`[${tenant.id}] 检查截至 ${localDateTime(asOf, tenant.timeZone)}（北京时间），补查 ${res.since} 之后到期的事项：计划 ${res.planned} 封邮件`);
+        for (const e of res.emails) out(`  ${e.queued ? '新入队' : '已在队'}  ${e.kind}  ${e.to}  ${e.subject}`);
+        if (values['dry-run']) out('  （演练：未入队、未发送）');
+        else out(`  入队 ${res.enqueued}，已在队中 ${res.alreadyQueued}；发送 ${res.delivery?.sent ?? 0}，待重试 ${res.delivery?.retrying ?? 0}，失败 ${res.delivery?.failed ?? 0}`);
+        if (!values['dry-run']) {
+          const at = deps.clock.now().toISOString();
+          await db.insert(jobRuns).values({ id: ulid(), job: 'daily-check', scheduledFor: asOf.toISOString(), startedAt: at, finishedAt: at, status: 'succeeded', detail: 'manual (cli)' }).onConflictDoNothing();
+        }
         return 0;
       }
       case 'import': {

@@ -9,12 +9,14 @@ import type { AppDeps } from '../env.ts';
 import type { Db } from '../db/client.ts';
 import type { TenantConfig } from '../tenants/schema.ts';
 import { jobRuns } from '../../db/schema.ts';
+import { deliverOutbox, runCheck } from './checks.ts';
 
-export type JobName = 'daily-check';
+export type JobName = 'daily-check' | 'deliver-outbox';
 
 /** Keep in step with `[triggers] crons` in wrangler.toml (a test compares them). */
 export const cronTable: Record<string, JobName> = {
   '0 0 * * *': 'daily-check',
+  '*/10 * * * *': 'deliver-outbox',
 };
 
 export interface JobContext {
@@ -29,10 +31,22 @@ const STALE_MS = 15 * 60 * 1000;
 
 type Job = (ctx: JobContext) => Promise<string | void>;
 
-/** Daily check at 08:00 Beijing time. Its run is recorded per tenant; rule evaluation and emails plug in here. */
-const dailyCheck: Job = async () => 'recorded';
+/** 08:00 Beijing time: evaluate as of the slot, queue reminders, notices, escalations and digests, deliver. */
+const dailyCheck: Job = async ({ deps, tenant, db, scheduledFor }) => {
+  const out = await runCheck(deps, tenant, db, { asOf: scheduledFor });
+  return `since ${out.since}: planned ${out.planned}, queued ${out.enqueued}, sent ${out.delivery?.sent ?? 0}, retrying ${out.delivery?.retrying ?? 0}`;
+};
 
-const jobs: Record<JobName, Job> = { 'daily-check': dailyCheck };
+/** Every 10 minutes: retry what is due in the outbox. Claims make it safe to run concurrently, so no run ledger. */
+const deliver: Job = async ({ deps, tenant, db }) => {
+  const d = await deliverOutbox(deps, tenant, db);
+  return `sent ${d.sent}, retrying ${d.retrying}, failed ${d.failed}`;
+};
+
+const jobs: Record<JobName, { run: Job; ledger: boolean }> = {
+  'daily-check': { run: dailyCheck, ledger: true },
+  'deliver-outbox': { run: deliver, ledger: false },
+};
 
 export type RunOutcome = { tenant: string; job: JobName; status: 'succeeded' | 'failed' | 'skipped'; detail?: string };
 
@@ -43,6 +57,10 @@ export type RunOutcome = { tenant: string; job: JobName; status: 'succeeded' | '
  */
 export async function runJobForTenant(deps: AppDeps, tenant: TenantConfig, job: JobName, scheduledFor: Date): Promise<RunOutcome> {
   const db = deps.database(tenant);
+  if (!jobs[job].ledger) {
+    const detail = (await jobs[job].run({ deps, tenant, db, scheduledFor })) ?? undefined;
+    return { tenant: tenant.id, job, status: 'succeeded', detail };
+  }
   const slot = scheduledFor.toISOString();
   const now = () => deps.clock.now().toISOString();
   const claimed = await db
@@ -58,7 +76,7 @@ export async function runJobForTenant(deps: AppDeps, tenant: TenantConfig, job: 
   if (!claimed.length) return { tenant: tenant.id, job, status: 'skipped' };
   const where = and(eq(jobRuns.job, job), eq(jobRuns.scheduledFor, slot));
   try {
-    const detail = (await jobs[job]({ deps, tenant, db, scheduledFor })) ?? null;
+    const detail = (await jobs[job].run({ deps, tenant, db, scheduledFor })) ?? null;
     await db.update(jobRuns).set({ status: 'succeeded', finishedAt: now(), detail }).where(where);
     deps.log.info('job_succeeded', { tenant: tenant.id, job, slot });
     return { tenant: tenant.id, job, status: 'succeeded', detail: detail ?? undefined };

@@ -24,6 +24,12 @@ export function startOfLocalDay(date: string, tz: string): Date {
   return new Date(new TZDate(y, m - 1, d, 0, 0, 0, tz).getTime());
 }
 
+/** The instant of a wall-clock hour on a local calendar day, e.g. 08:00 Beijing time. */
+export function atLocalHour(date: string, hour: number, tz: string): Date {
+  const [y, m, d] = date.split('-').map(Number);
+  return new Date(new TZDate(y, m - 1, d, hour, 0, 0, tz).getTime());
+}
+
 /** The instant a local calendar day ends (= the next day begins): the exclusive end of a due date. */
 export function endOfLocalDay(date: string, tz: string): Date {
   return startOfLocalDay(addDays(date, 1), tz);

@@ -109,6 +109,8 @@ export const RemindersSchema = v.strictObject({
   overdueAfter: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(60))),
   /** Days after the due date on which the supervisor of the unit above is told. */
   escalateAfter: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(90))),
+  /** The unit whose supervisors get escalations (e.g. Binzhou's 组宣部); default: the unit above the subject. */
+  escalateTo: v.optional(v.string()),
 });
 
 export const RuleSchema = v.strictObject({

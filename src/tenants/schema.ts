@@ -89,7 +89,15 @@ export function parseTenantConfig(raw: unknown, file: string): TenantConfig {
       })),
     );
   }
-  const problems = ruleProblems(result.output.rules, result.output.campaigns);
+  const unitIds = new Set(flattenOrgUnits(result.output.orgUnits).map((u) => u.id));
+  const problems = [
+    ...ruleProblems(result.output.rules, result.output.campaigns),
+    ...[result.output.reminderDefaults, ...result.output.rules.map((r) => r.reminders)].flatMap((r, i) =>
+      r?.escalateTo && !unitIds.has(r.escalateTo)
+        ? [{ path: i === 0 ? 'reminderDefaults.escalateTo' : `rules.${i - 1}(${result.output.rules[i - 1].id}).reminders.escalateTo`, message: `组织树中没有 ${r.escalateTo}` }]
+        : [],
+    ),
+  ];
   if (problems.length) throw new TenantConfigError(file, problems);
   return result.output;
 }

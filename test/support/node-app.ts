@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { createApp } from '../../src/app.ts';
 import { parseConfig, type AppDeps } from '../../src/env.ts';
-import { tenantDatabases } from '../../src/node-runtime.ts';
+import { tenantDatabases, nodeMail } from '../../src/node-runtime.ts';
 import { loadTenantsFromDir } from '../../src/tenants/load-dir.ts';
 import { migrateTenantDb } from '../../src/db/migrate.ts';
 import { provisionTenant } from '../../src/db/provision.ts';
@@ -29,7 +29,7 @@ export interface TestApp {
   close(): void;
 }
 
-export async function makeTestApp(opts: { now?: string; log?: Logger; vars?: Record<string, string> } = {}): Promise<TestApp> {
+export async function makeTestApp(opts: { now?: string; log?: Logger; vars?: Record<string, string>; mail?: AppDeps['mail'] } = {}): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'grassroots-node-'));
   const tenants = loadTenantsFromDir(TENANTS_DIR);
   const dbs = tenantDatabases({}, dir);
@@ -40,6 +40,7 @@ export async function makeTestApp(opts: { now?: string; log?: Logger; vars?: Rec
     database: dbs.database,
     clock: { now: () => now },
     log: opts.log ?? silentLogger,
+    mail: opts.mail ?? nodeMail(opts.vars ?? {}, dir, opts.log ?? silentLogger),
   };
   const admins: TestApp['admins'] = {};
   for (const t of tenants.list()) {
@@ -66,7 +67,10 @@ export async function makeTestApp(opts: { now?: string; log?: Logger; vars?: Rec
     deps,
     dir,
     admins,
-    setNow: (iso) => (now = new Date(iso)),
+    setNow: (iso) => {
+      now = new Date(iso);
+      tokens.clear(); // tokens from another time may have expired
+    },
     request,
     login,
     adminToken: async (tenant) => {

@@ -1,0 +1,158 @@
+/**
+ * Who gets which email, pure. For each result that is short:
+ *   - a reminder to the subject on the rule's reminder days before the due date;
+ *   - an overdue notice to the subject `overdueAfter` days after a missed due date;
+ *   - an escalation to the supervisors of the unit above (or `escalateTo`) `escalateAfter` days after;
+ * and one digest a day per supervisor of everything short in her subtree.
+ * Only what fell due after `since` (the last successful run) and by `today` is
+ * planned; every email has a deterministic key, so re-planning is harmless.
+ */
+import type { ComplianceResult } from '../rules/engine.ts';
+import type { Rule } from '../rules/schema.ts';
+import type { TenantConfig } from '../tenants/schema.ts';
+import { addDays } from '../lib/time.ts';
+import { renderDigest, renderNotice, type NoticeKind, type Rendered } from '../email/render.ts';
+
+export interface Recipient {
+  email: string;
+  name: string | null;
+  personId: string | null;
+}
+
+export interface DirectoryPerson {
+  id: string;
+  name: string;
+  email: string | null;
+  access: 'admin' | 'supervisor' | 'member';
+  duty: string | null;
+  orgUnitId: string | null;
+}
+
+export interface Directory {
+  people: DirectoryPerson[];
+  units: { id: string; name: string; parentId: string | null }[];
+}
+
+export interface PlannedEmail {
+  key: string;
+  kind: NoticeKind | 'digest';
+  ruleId: string | null;
+  subjectType: string | null;
+  subjectId: string | null;
+  periodKey: string | null;
+  due: string | null;
+  recipient: Recipient;
+  rendered: Rendered;
+}
+
+export const DEFAULT_REMINDERS = { before: [7, 1], overdueAfter: 1, escalateAfter: 3 } as const;
+
+export function planNotifications(input: {
+  tenant: TenantConfig;
+  results: ComplianceResult[];
+  directory: Directory;
+  today: string;
+  /** Exclusive: triggers on or before this day were handled by an earlier run. */
+  since: string;
+  baseUrl: string;
+}): PlannedEmail[] {
+  const { tenant, results, directory, today, since } = input;
+  const rules = new Map((tenant.rules as Rule[]).map((r) => [r.id, r]));
+  const unitById = new Map(directory.units.map((u) => [u.id, u]));
+  const personById = new Map(directory.people.map((p) => [p.id, p]));
+  const asRecipient = (p: DirectoryPerson): Recipient => ({ email: p.email!.toLowerCase(), name: p.name, personId: p.id });
+  const admins = directory.people.filter((p) => p.access === 'admin' && p.email).map(asRecipient);
+  const fallback = admins.length ? admins : [{ email: tenant.contactEmail, name: tenant.name, personId: null }];
+  /** The people who answer for a unit: its supervisors, admins and leaders with an email; else the tenant's admins. */
+  const unitContacts = (unitId: string | null | undefined): Recipient[] => {
+    const found = directory.people.filter((p) => p.email && p.orgUnitId === unitId && (p.access !== 'member' || p.duty === 'leader')).map(asRecipient);
+    return found.length ? found : fallback;
+  };
+  const unique = (list: Recipient[]) => [...new Map(list.map((r) => [r.email, r])).values()];
+
+  const subjectRecipients = (r: ComplianceResult): Recipient[] => {
+    switch (r.subject.type) {
+      case 'person': {
+        const p = personById.get(r.subject.id);
+        return p?.email ? [asRecipient(p)] : unitContacts(r.subject.orgUnitId);
+      }
+      case 'orgUnit':
+        return unitContacts(r.subject.id);
+      case 'tenant':
+        return fallback;
+      case 'case': {
+        const handler = r.subject.personId ? personById.get(r.subject.personId) : undefined;
+        return handler?.email ? [asRecipient(handler)] : unitContacts(r.subject.orgUnitId);
+      }
+    }
+  };
+  const escalationRecipients = (r: ComplianceResult, escalateTo?: string): Recipient[] => {
+    if (escalateTo) return unitContacts(escalateTo);
+    if (r.subject.type === 'tenant') return fallback;
+    // A person answers to her unit; a unit (or a unit's case) to the unit above it.
+    const unit = r.subject.type === 'person' ? r.subject.orgUnitId : (unitById.get(r.subject.orgUnitId ?? '')?.parentId ?? null);
+    return unit ? unitContacts(unit) : fallback;
+  };
+
+  const planned: PlannedEmail[] = [];
+  const due = (t: string) => t > since && t <= today;
+  for (const r of results) {
+    const rule = rules.get(r.ruleId);
+    if (!rule || r.status === 'met' || r.status === 'late') continue;
+    const rem = { ...DEFAULT_REMINDERS, ...tenant.reminderDefaults, ...rule.reminders };
+    const base = { ruleId: r.ruleId, subjectType: r.subject.type, subjectId: r.subject.id, periodKey: r.period.key, due: r.due };
+    const add = (kind: NoticeKind, keyKind: string, recipients: Recipient[], daysLeft?: number) => {
+      for (const to of unique(recipients)) {
+        planned.push({
+          ...base,
+          kind,
+          key: [tenant.id, r.ruleId, `${r.subject.type}:${r.subject.id}`, r.period.key, keyKind, to.email].join('|'),
+          recipient: to,
+          rendered: renderNotice({ kind, tenantName: tenant.name, tenantId: tenant.id, rule, result: r, recipientName: to.name, baseUrl: input.baseUrl, daysLeft }),
+        });
+      }
+    };
+    if (today <= r.due) {
+      // The nearest reminder day that has come; a run that missed the 7-day one sends only the 1-day one.
+      const offsets = [...rem.before].sort((a, b) => a - b).filter((o) => addDays(r.due, -o) <= today);
+      const o = offsets[0];
+      if (o !== undefined && due(addDays(r.due, -o))) add('reminder', `reminder-${o}`, subjectRecipients(r), Math.round((Date.parse(r.due) - Date.parse(today)) / 86_400_000));
+    } else if (r.status === 'missed') {
+      if (due(addDays(r.due, rem.overdueAfter))) add('overdue', 'overdue', subjectRecipients(r));
+      if (due(addDays(r.due, rem.escalateAfter))) add('escalation', 'escalation', escalationRecipients(r, rem.escalateTo));
+    }
+  }
+
+  // One digest a day for each supervisor with an email: what is short in her subtree.
+  const children = new Map<string, string[]>();
+  for (const u of directory.units) if (u.parentId) children.set(u.parentId, [...(children.get(u.parentId) ?? []), u.id]);
+  const subtree = (id: string) => {
+    const out = new Set<string>();
+    const walk = (x: string) => {
+      out.add(x);
+      for (const c of children.get(x) ?? []) walk(c);
+    };
+    walk(id);
+    return out;
+  };
+  for (const sup of directory.people.filter((p) => p.access === 'supervisor' && p.email && p.orgUnitId)) {
+    const units = subtree(sup.orgUnitId!);
+    const isRoot = sup.orgUnitId === tenant.orgUnits.id;
+    const mine = results.filter((r) => (r.subject.type === 'tenant' ? isRoot : r.subject.orgUnitId !== null && units.has(r.subject.orgUnitId)));
+    const items = mine.filter((r) => r.status === 'missed' || r.status === 'at_risk').sort((a, b) => a.due.localeCompare(b.due) || a.ruleId.localeCompare(b.ruleId, 'en', { numeric: true }));
+    if (!items.length) continue;
+    const to = asRecipient(sup);
+    planned.push({
+      key: [tenant.id, 'digest', today, to.email].join('|'),
+      kind: 'digest',
+      ruleId: null,
+      subjectType: 'orgUnit',
+      subjectId: sup.orgUnitId,
+      periodKey: today,
+      due: null,
+      recipient: to,
+      rendered: renderDigest({ tenantName: tenant.name, unitName: unitById.get(sup.orgUnitId!)?.name ?? '', recipientName: sup.name, today, items, onTrack: mine.filter((r) => r.status === 'on_track').length }),
+    });
+  }
+  return planned;
+}

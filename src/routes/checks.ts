@@ -1,0 +1,103 @@
+import { Hono } from 'hono';
+import * as v from 'valibot';
+import { and, desc, eq, lt, type SQL } from 'drizzle-orm';
+import { ulid } from 'ulid';
+import type { AppDeps, AppEnv } from '../env.ts';
+import { jobRuns, outbox } from '../../db/schema.ts';
+import { notFound } from '../lib/errors.ts';
+import { validate } from '../lib/validate.ts';
+import { doc, PageQuery, encodeCursor, decodeCursor } from '../lib/openapi.ts';
+import { msg } from '../lib/valibot-zh.ts';
+import { atLocalHour } from '../lib/time.ts';
+import { requireAccess } from '../middleware/auth.ts';
+import { runCheck } from '../jobs/checks.ts';
+import { IdParam } from './schemas.ts';
+
+const RunBody = v.strictObject({
+  asOf: v.optional(
+    v.pipe(
+      v.string(),
+      v.check((s) => /^\d{4}-\d{2}-\d{2}$/.test(s) || (/T/.test(s) && !Number.isNaN(Date.parse(s))), msg('应为日期 YYYY-MM-DD 或带时区的时间', 'a date or an ISO 8601 instant')),
+      v.description('按此时刻检查；日期表示当天北京时间 08:00（与每日定时检查相同）'),
+    ),
+  ),
+  dryRun: v.optional(v.pipe(v.boolean(), v.description('只列出将要发送的邮件，不入队、不发送')), false),
+});
+const RunResult = v.object({
+  asOf: v.string(),
+  today: v.string(),
+  since: v.string(),
+  planned: v.number(),
+  enqueued: v.number(),
+  alreadyQueued: v.number(),
+  emails: v.array(v.object({ key: v.string(), kind: v.string(), to: v.string(), subject: v.string(), queued: v.boolean() })),
+  delivery: v.optional(v.object({ sent: v.number(), retrying: v.number(), failed: v.number() })),
+});
+const OutboxQuery = v.strictObject({
+  ...PageQuery,
+  status: v.optional(v.picklist(['pending', 'sending', 'sent', 'failed'])),
+  kind: v.optional(v.picklist(['reminder', 'overdue', 'escalation', 'digest'])),
+  rule: v.optional(v.pipe(v.string(), v.maxLength(20))),
+});
+const OutboxEntry = v.object({
+  id: v.string(),
+  key: v.string(),
+  kind: v.string(),
+  ruleId: v.nullable(v.string()),
+  recipientEmail: v.string(),
+  subject: v.string(),
+  status: v.string(),
+  attempts: v.number(),
+  nextAttemptAt: v.string(),
+  lastError: v.nullable(v.string()),
+  createdAt: v.string(),
+  sentAt: v.nullable(v.string()),
+});
+
+export const checkRoutes = (deps: AppDeps) =>
+  new Hono<AppEnv>()
+    .post(
+      '/checks/run',
+      doc({ tag: '督办提醒', summary: '立即运行考核检查（管理员）：入队并发送提醒、逾期通知、督办和每日汇总；dryRun 只列出', ok: { schema: RunResult } }),
+      requireAccess('admin'),
+      validate('json', RunBody),
+      async (c) => {
+        const body = c.req.valid('json');
+        const tz = c.var.tenant.timeZone;
+        const asOf = !body.asOf ? deps.clock.now() : /^\d{4}-\d{2}-\d{2}$/.test(body.asOf) ? atLocalHour(body.asOf, 8, tz) : new Date(body.asOf);
+        const out = await runCheck(deps, c.var.tenant, c.var.db, { asOf, dryRun: body.dryRun });
+        if (!body.dryRun) {
+          // Recorded like a scheduled run, so that the next run catches up from here.
+          const at = deps.clock.now().toISOString();
+          await c.var.db.insert(jobRuns).values({ id: ulid(), job: 'daily-check', scheduledFor: asOf.toISOString(), startedAt: at, finishedAt: at, status: 'succeeded', detail: 'manual' }).onConflictDoNothing();
+        }
+        return c.json(out);
+      },
+    )
+    .get('/outbox', doc({ tag: '督办提醒', summary: '邮件发件箱（管理员）', ok: { schema: v.object({ items: v.array(OutboxEntry), nextCursor: v.nullable(v.string()) }) } }), requireAccess('admin'), validate('query', OutboxQuery), async (c) => {
+      const q = c.req.valid('query');
+      const before = decodeCursor(q.cursor);
+      const conds: (SQL | undefined)[] = [
+        q.status ? eq(outbox.status, q.status) : undefined,
+        q.kind ? eq(outbox.kind, q.kind) : undefined,
+        q.rule ? eq(outbox.ruleId, q.rule) : undefined,
+        before ? lt(outbox.id, before) : undefined,
+      ];
+      const rows = await c.var.db
+        .select({ id: outbox.id, key: outbox.key, kind: outbox.kind, ruleId: outbox.ruleId, recipientEmail: outbox.recipientEmail, subject: outbox.subject, status: outbox.status, attempts: outbox.attempts, nextAttemptAt: outbox.nextAttemptAt, lastError: outbox.lastError, createdAt: outbox.createdAt, sentAt: outbox.sentAt })
+        .from(outbox)
+        .where(and(...conds))
+        .orderBy(desc(outbox.id))
+        .limit(q.limit + 1);
+      const page = rows.slice(0, q.limit);
+      return c.json({ items: page, nextCursor: rows.length > q.limit ? encodeCursor(page[page.length - 1].id) : null });
+    })
+    .post('/outbox/:id/retry', doc({ tag: '督办提醒', summary: '重新发送一封失败的邮件（管理员）', ok: { schema: OutboxEntry } }), requireAccess('admin'), validate('param', IdParam), async (c) => {
+      const [row] = await c.var.db
+        .update(outbox)
+        .set({ status: 'pending', attempts: 0, nextAttemptAt: deps.clock.now().toISOString() })
+        .where(and(eq(outbox.id, c.req.valid('param').id), eq(outbox.status, 'failed')))
+        .returning();
+      if (!row) throw notFound();
+      return c.json(row);
+    });

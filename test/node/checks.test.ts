@@ -1,0 +1,180 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { makeTestApp, addUser, countRows, type TestApp } from '../support/node-app.ts';
+import { recordWriters } from '../support/records.ts';
+import { startSmtp, type TestSmtp } from '../support/smtp.ts';
+import { runScheduled } from '../../src/jobs/index.ts';
+import { deliverOutbox } from '../../src/jobs/checks.ts';
+import type { Logger } from '../../src/lib/logger.ts';
+
+let smtp: TestSmtp;
+beforeAll(async () => {
+  smtp = await startSmtp();
+});
+afterAll(() => smtp.close());
+
+type Run = { planned: number; enqueued: number; alreadyQueued: number; since: string; emails: { kind: string; to: string; subject: string; key: string }[]; delivery?: { sent: number; retrying: number; failed: number } };
+const run = async (t: TestApp, tenant: string, body: Record<string, unknown>) => {
+  const res = await t.request(`/v1/${tenant}/checks/run`, { method: 'POST', token: await t.adminToken(tenant), json: body });
+  expect(res.status).toBe(200);
+  return (await res.json()) as Run;
+};
+
+describe('Binzhou: a county with no plan on 2012-04-21', () => {
+  let t: TestApp;
+  beforeEach(async () => {
+    smtp.messages.length = 0;
+    smtp.refuse = false;
+    t = await makeTestApp({ vars: smtp.vars, now: '2012-04-21T00:00:30Z' });
+    await addUser(t, 'binzhou', { name: '惠民县妇联主席', email: 'huimin@bz.test', password: 'pass-hm-123', access: 'supervisor', orgUnitId: 'huimin', duty: 'leader' });
+    await addUser(t, 'binzhou', { name: '组宣部部长', email: 'zuxuan@bz.test', password: 'pass-zx-123', access: 'supervisor', orgUnitId: 'zuxuan', duty: 'leader' });
+    const w = recordWriters(t.deps.database(t.deps.tenants.get('binzhou')!));
+    for (const c of ['bincheng', 'zhanhua', 'yangxin', 'wudi', 'boxing', 'zouping', 'econ-dev-zone', 'hi-tech-zone', 'beihai-zone']) await w.add.submission({ orgUnitId: c, type: 'plan', submittedAt: '2012-04-19T02:00:00.000Z' });
+  });
+  afterEach(() => t.close());
+
+  it('gets an overdue notice, and the city 组宣部 an escalation, over real SMTP with a Chinese subject that decodes', async () => {
+    const out = await run(t, 'binzhou', { asOf: '2012-04-21' });
+    expect(out.delivery!.sent).toBe(out.enqueued);
+    const b10 = smtp.messages.filter((m) => m.subject.includes('活动方案报市妇联组宣部'));
+    const overdue = b10.find((m) => m.to[0] === 'huimin@bz.test')!;
+    expect(overdue.subject).toBe('【逾期】惠民县妇联：“各县区妇联4月下旬前将活动方案报市妇联组宣部”已于2012年4月20日到期，尚未完成');
+    expect(overdue.rawSubjectHeader).toMatch(/^=\?UTF-8\?/i);
+    for (const line of ['依据：滨妇发[2012]15号 四', '目标：≥ 1份', '当前完成：0份', '尚缺：活动方案还差 1份', '期限：2012年4月20日（北京时间当日24时前）', '登记位置：http://localhost:8787/v1/binzhou/submissions']) expect(overdue.text).toContain(line);
+    expect(overdue.html).toContain('<table');
+    const escalation = b10.find((m) => m.to[0] === 'zuxuan@bz.test')!;
+    expect(escalation.subject).toBe('【督办】惠民县妇联：“各县区妇联4月下旬前将活动方案报市妇联组宣部”逾期未完成');
+    // The nine counties that sent their plan get nothing about B10.
+    expect(b10.filter((m) => m.to[0] === 'huimin@bz.test')).toHaveLength(1);
+    expect(b10).toHaveLength(2);
+  });
+
+  it('running the check twice, and twice concurrently, delivers each email once', async () => {
+    const first = await run(t, 'binzhou', { asOf: '2012-04-21' });
+    const count = smtp.messages.length;
+    expect(count).toBe(first.enqueued);
+    const again = await run(t, 'binzhou', { asOf: '2012-04-21' });
+    expect([again.enqueued, again.alreadyQueued]).toEqual([0, first.planned]);
+    await Promise.all([run(t, 'binzhou', { asOf: '2012-04-21' }), run(t, 'binzhou', { asOf: '2012-04-21T09:00:00+08:00' })]);
+    expect(smtp.messages.length).toBe(count);
+    expect(new Set(smtp.messages.map((m) => m.messageId)).size).toBe(count);
+    expect(await countRows(t, 'binzhou', 'outbox')).toBe(count);
+  });
+
+  it('two concurrent first runs queue and send each email once', async () => {
+    const [a, b] = await Promise.all([run(t, 'binzhou', { asOf: '2012-04-21' }), run(t, 'binzhou', { asOf: '2012-04-21' })]);
+    expect(a.enqueued + b.enqueued).toBe(a.planned);
+    expect(smtp.messages.length).toBe(a.planned);
+    expect(new Set(smtp.messages.map((m) => `${m.to[0]}|${m.subject}`)).size).toBe(a.planned);
+  });
+
+  it('with SMTP down the emails stay in the outbox; the next delivery sends them; none are lost', async () => {
+    smtp.refuse = true;
+    const out = await run(t, 'binzhou', { asOf: '2012-04-21' });
+    expect(out.delivery).toEqual({ sent: 0, retrying: out.enqueued, failed: 0 });
+    const outbox = (await (await t.request('/v1/binzhou/outbox?status=pending', { token: await t.adminToken('binzhou') })).json()) as { items: { attempts: number; lastError: string }[] };
+    expect(outbox.items).toHaveLength(out.enqueued);
+    expect(outbox.items.every((i) => i.attempts === 1 && /451|unavailable/i.test(i.lastError))).toBe(true);
+    smtp.refuse = false;
+    // Not before the backoff has passed…
+    expect((await deliverOutbox(t.deps, t.deps.tenants.get('binzhou')!, t.deps.database(t.deps.tenants.get('binzhou')!))).sent).toBe(0);
+    // …then every one.
+    t.setNow('2012-04-21T00:02:00Z');
+    const d = await runScheduled(t.deps, '*/10 * * * *', new Date('2012-04-21T00:10:00Z'));
+    expect(d.find((r) => r.tenant === 'binzhou')!.detail).toBe(`sent ${out.enqueued}, retrying 0, failed 0`);
+    expect(smtp.messages.length).toBe(out.enqueued);
+    expect(await countRows(t, 'binzhou', "outbox where status = 'sent'")).toBe(out.enqueued);
+  });
+
+  it('a dry run lists what would be sent and queues nothing', async () => {
+    const out = await run(t, 'binzhou', { asOf: '2012-04-21', dryRun: true });
+    expect(out.planned).toBeGreaterThan(0);
+    expect(out.emails.some((e) => e.kind === 'escalation' && e.to === 'zuxuan@bz.test')).toBe(true);
+    expect(await countRows(t, 'binzhou', 'outbox')).toBe(0);
+    expect(smtp.messages).toHaveLength(0);
+  });
+
+  it('each supervisor gets one daily digest of what is short in her subtree', async () => {
+    await run(t, 'binzhou', { asOf: '2012-04-21' });
+    const digests = smtp.messages.filter((m) => m.subject.startsWith('【每日汇总】'));
+    expect(digests.map((m) => m.to[0]).sort()).toEqual(['huimin@bz.test']);
+    expect(digests[0].subject).toBe('【每日汇总】惠民县妇联及下级：0项临近期限，1项逾期（2012年4月21日）');
+    expect(digests[0].text).toContain('惠民县妇联｜各县区妇联4月下旬前将活动方案报市妇联组宣部｜');
+  });
+
+  it('only admins may run checks or read the outbox', async () => {
+    const m = await addUser(t, 'binzhou', { name: '成员', email: 'm@bz.test', password: 'pass-m-123' });
+    expect((await t.request('/v1/binzhou/checks/run', { method: 'POST', token: m.token, json: {} })).status).toBe(403);
+    expect((await t.request('/v1/binzhou/outbox', { token: m.token })).status).toBe(403);
+  });
+});
+
+describe('Harbin: bimonthly report reminders go only to units that have not reported', () => {
+  let t: TestApp;
+  beforeEach(async () => {
+    smtp.messages.length = 0;
+    t = await makeTestApp({ vars: smtp.vars, now: '2017-02-26T00:00:30Z' });
+    await addUser(t, 'harbin', { name: '道里区妇联主席', email: 'daoli@hrb.test', password: 'pass-dl-123', access: 'supervisor', orgUnitId: 'daoli', duty: 'leader' });
+    await addUser(t, 'harbin', { name: '南岗区妇联主席', email: 'nangang@hrb.test', password: 'pass-ng-123', access: 'supervisor', orgUnitId: 'nangang', duty: 'leader' });
+    await recordWriters(t.deps.database(t.deps.tenants.get('harbin')!)).add.submission({ orgUnitId: 'daoli', type: 'progress', period: '2017-01/2017-02', submittedAt: '2017-02-20T02:00:00.000Z' });
+  });
+  afterEach(() => t.close());
+
+  // H9 emails about Daoli and Nangang (units without a contact person of their own are reported to the tenant's admins).
+  const h9 = () => smtp.messages.filter((m) => m.subject.includes('每双月向研究室上报') && /道里区|南岗区/.test(m.subject));
+
+  it('seven days before 5 March: a reminder to Nangang, none to Daoli, which has reported', async () => {
+    await run(t, 'harbin', { asOf: '2017-02-26' });
+    expect(h9().map((m) => m.to[0])).toEqual(['nangang@hrb.test']);
+    const all = smtp.messages.filter((m) => m.subject.includes('每双月向研究室上报'));
+    expect(all.some((m) => m.subject.includes('道里区'))).toBe(false);
+    expect(all.filter((m) => m.subject.startsWith('【提醒】')).length).toBe(3 + 18 - 1);
+    expect(h9()[0].subject).toBe('【提醒】南岗区妇联：“机关各部门和各区县（市）妇联每双月向研究室上报一次活动进展情况”将于2017年3月5日到期（还剩7天）');
+  });
+
+  it('a run that missed three days catches up on what fell due since the last successful run, once', async () => {
+    t.setNow('2017-02-24T00:00:30Z');
+    await runScheduled(t.deps, '0 0 * * *', new Date('2017-02-24T00:00:00Z'));
+    expect(h9()).toHaveLength(0);
+    t.setNow('2017-02-28T03:00:00Z');
+    await runScheduled(t.deps, '0 0 * * *', new Date('2017-02-28T00:00:00Z'));
+    expect(h9().map((m) => m.to[0])).toEqual(['nangang@hrb.test']);
+    await runScheduled(t.deps, '0 0 * * *', new Date('2017-02-28T00:00:00Z'));
+    expect(h9()).toHaveLength(1);
+    // Sent on 28 February, the seven-day reminder says five days are left. On 4 March, the one-day reminder, still only to Nangang.
+    t.setNow('2017-03-04T00:00:30Z');
+    await runScheduled(t.deps, '0 0 * * *', new Date('2017-03-04T00:00:00Z'));
+    expect(h9().map((m) => `${m.to[0]} ${m.subject.slice(-5)}`)).toEqual(['nangang@hrb.test 还剩5天）', 'nangang@hrb.test 还剩1天）']);
+  });
+
+  it('the day after the due date: an overdue notice to Nangang, and its escalation to 研究室 (the configured unit)', async () => {
+    await addUser(t, 'harbin', { name: '研究室主任', email: 'yanjiu@hrb.test', password: 'pass-yj-123', access: 'supervisor', orgUnitId: 'yanjiu', duty: 'leader' });
+    t.setNow('2017-03-06T00:00:30Z');
+    await run(t, 'harbin', { asOf: '2017-03-06' });
+    expect(h9().filter((m) => m.subject.startsWith('【逾期】')).map((m) => m.to[0])).toEqual(['nangang@hrb.test']);
+    t.setNow('2017-03-08T00:00:30Z');
+    await run(t, 'harbin', { asOf: '2017-03-08' });
+    expect(h9().filter((m) => m.subject.startsWith('【督办】南岗区')).map((m) => m.to[0])).toEqual(['yanjiu@hrb.test']);
+  });
+});
+
+describe('the embedded default without SMTP', () => {
+  it('writes each email as an .eml file under data/mail/<tenant>/ and logs one line each', async () => {
+    const lines: string[] = [];
+    const log: Logger = { info: (e, f) => lines.push(JSON.stringify({ e, ...f })), warn: () => {}, error: () => {} };
+    const t = await makeTestApp({ now: '2012-04-21T00:00:30Z', log });
+    try {
+      const out = await run(t, 'binzhou', { asOf: '2012-04-21' });
+      const dir = join(t.dir, 'mail', 'binzhou');
+      expect(existsSync(dir)).toBe(true);
+      const files = readdirSync(dir).filter((f) => f.endsWith('.eml'));
+      expect(files).toHaveLength(out.enqueued);
+      const eml = readFileSync(join(dir, files[0]), 'utf8');
+      expect(eml).toMatch(/^Subject: =\?UTF-8\?/m);
+      expect(lines.filter((l) => l.includes('mail_written'))).toHaveLength(out.enqueued);
+    } finally {
+      t.close();
+    }
+  });
+});
