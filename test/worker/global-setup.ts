@@ -13,6 +13,7 @@ import { migrateTenantDb } from '../../src/db/migrate.ts';
 import { provisionTenant } from '../../src/db/provision.ts';
 import { loadTenantsFromDir } from '../../src/tenants/load-dir.ts';
 import { startHranaServer, type HranaServer } from '../support/hrana-server.ts';
+import { startSmtp } from '../support/smtp.ts';
 
 export interface WorkerTenantDb {
   url: string;
@@ -24,6 +25,7 @@ export interface WorkerTenantDb {
 declare module 'vitest' {
   export interface ProvidedContext {
     tenantDatabases: Record<string, WorkerTenantDb>;
+    smtp: { port: number; messagesUrl: string };
   }
 }
 
@@ -44,7 +46,11 @@ export default async function setup(project: TestProject) {
     out[tenant.id] = { url: server.url, authToken, adminEmail: bootstrapAdmin!.email, adminPassword: bootstrapAdmin!.password };
   }
   project.provide('tenantDatabases', out);
+  // A real SMTP server on loopback; the worker reaches it over TCP sockets (worker-mailer).
+  const smtp = await startSmtp();
+  project.provide('smtp', { port: smtp.port, messagesUrl: await smtp.serveHttp() });
   return async () => {
+    await smtp.close();
     await Promise.all(servers.map((s) => s.close()));
     rmSync(dir, { recursive: true, force: true });
   };

@@ -4,8 +4,13 @@ import { describe, expect, inject, it } from 'vitest';
 import worker, { type Env } from '../../src/worker.ts';
 
 const dbs = inject('tenantDatabases');
+const smtp = inject('smtp');
 const workerEnv: Env = {
   ...(env as unknown as Env),
+  SMTP_HOST: '127.0.0.1',
+  SMTP_PORT: String(smtp.port),
+  SMTP_SECURE: 'false',
+  SMTP_FROM: 'noreply@grassroots.test',
   ...Object.fromEntries(
     Object.entries(dbs).flatMap(([id, d]) => [
       [`LIBSQL_URL_${id.toUpperCase()}`, d.url],
@@ -105,5 +110,28 @@ describe('worker: scheduled', () => {
       expect(rows[0].scheduled_for).toBe('2026-11-23T00:00:00.000Z');
       client.close();
     }
+  });
+});
+
+describe('worker: scheduled check sends email over SMTP from workerd', () => {
+  it('the 08:00 check on 2012-04-21 queues Binzhou\'s overdue notices and delivers them once, with Chinese subjects', async () => {
+    const scheduledTime = Date.UTC(2012, 3, 21, 0, 0, 0);
+    for (let i = 0; i < 2; i++) {
+      const ctrl = createScheduledController({ cron: '0 0 * * *', scheduledTime });
+      const ctx = createExecutionContext();
+      await worker.scheduled(ctrl, workerEnv, ctx);
+      await waitOnExecutionContext(ctx);
+    }
+    const client = createClient({ url: dbs.binzhou.url, authToken: dbs.binzhou.authToken });
+    const rows = (await client.execute("select status, subject, recipient_email from outbox where rule_id = 'B10' and kind = 'overdue'")).rows;
+    client.close();
+    expect(rows).toHaveLength(10);
+    expect(rows.every((r) => r.status === 'sent')).toBe(true);
+    const received = (await (await fetch(smtp.messagesUrl)).json()) as { subject: string; to: string[]; text: string }[];
+    const b10 = received.filter((m) => m.subject.startsWith('【逾期】') && m.subject.includes('活动方案报市妇联组宣部'));
+    expect(b10).toHaveLength(10);
+    expect(b10.map((m) => m.subject)).toContain('【逾期】惠民县妇联：“各县区妇联4月下旬前将活动方案报市妇联组宣部”已于2012年4月20日到期，尚未完成');
+    expect(b10[0].to).toEqual([dbs.binzhou.adminEmail]);
+    expect(b10[0].text).toContain('期限：2012年4月20日（北京时间当日24时前）');
   });
 });
