@@ -7,20 +7,13 @@ import { jobRuns, outbox } from '../../db/schema.ts';
 import { notFound } from '../lib/errors.ts';
 import { validate } from '../lib/validate.ts';
 import { doc, PageQuery, encodeCursor, decodeCursor } from '../lib/openapi.ts';
-import { msg } from '../lib/valibot-zh.ts';
 import { atLocalHour } from '../lib/time.ts';
 import { requireAccess } from '../middleware/auth.ts';
 import { runCheck } from '../jobs/checks.ts';
-import { IdParam } from './schemas.ts';
+import { AsOfSchema, IdParam, isDateOnly } from './schemas.ts';
 
 const RunBody = v.strictObject({
-  asOf: v.optional(
-    v.pipe(
-      v.string(),
-      v.check((s) => /^\d{4}-\d{2}-\d{2}$/.test(s) || (/T/.test(s) && !Number.isNaN(Date.parse(s))), msg('应为日期 YYYY-MM-DD 或带时区的时间', 'a date or an ISO 8601 instant')),
-      v.description('按此时刻检查；日期表示当天北京时间 08:00（与每日定时检查相同）'),
-    ),
-  ),
+  asOf: v.optional(v.pipe(AsOfSchema, v.description('按此时刻检查；日期表示当天北京时间 08:00（与每日定时检查相同）'))),
   dryRun: v.optional(v.pipe(v.boolean(), v.description('只列出将要发送的邮件，不入队、不发送')), false),
 });
 const RunResult = v.object({
@@ -64,7 +57,7 @@ export const checkRoutes = (deps: AppDeps) =>
       async (c) => {
         const body = c.req.valid('json');
         const tz = c.var.tenant.timeZone;
-        const asOf = !body.asOf ? deps.clock.now() : /^\d{4}-\d{2}-\d{2}$/.test(body.asOf) ? atLocalHour(body.asOf, 8, tz) : new Date(body.asOf);
+        const asOf = !body.asOf ? deps.clock.now() : isDateOnly(body.asOf) ? atLocalHour(body.asOf, 8, tz) : new Date(body.asOf);
         const out = await runCheck(deps, c.var.tenant, c.var.db, { asOf, dryRun: body.dryRun });
         if (!body.dryRun) {
           // Recorded like a scheduled run, so that the next run catches up from here.

@@ -4,7 +4,6 @@ import type { AppDeps, AppEnv } from '../env.ts';
 import { notFound } from '../lib/errors.ts';
 import { validate } from '../lib/validate.ts';
 import { doc, encodeCursor, decodeCursor } from '../lib/openapi.ts';
-import { msg } from '../lib/valibot-zh.ts';
 import { endOfLocalDay, localDate } from '../lib/time.ts';
 import { subtreeIds, isWithin } from '../db/org-tree.ts';
 import { evaluateTenant, type ComplianceResult } from '../rules/engine.ts';
@@ -12,14 +11,11 @@ import { statuses, type Status } from '../rules/status.ts';
 import { peopleScope } from './people.ts';
 import { people } from '../../db/schema.ts';
 import { and, eq, isNull } from 'drizzle-orm';
-import { Id, IdParam } from './schemas.ts';
+import { AsOfSchema, Id, IdParam, isDateOnly } from './schemas.ts';
 
 const IsoDate = v.pipe(v.string(), v.isoDate());
-/** An instant (ISO 8601 with zone) or a calendar date, meaning the end of that day in the tenant's zone. */
-const AsOf = v.pipe(
-  v.string(),
-  v.check((s) => /^\d{4}-\d{2}-\d{2}$/.test(s) || !Number.isNaN(Date.parse(s)) && /T/.test(s), msg('应为日期 YYYY-MM-DD 或带时区的时间，例如 2012-04-21T08:00:00+08:00', 'a date YYYY-MM-DD or an ISO 8601 instant')),
-);
+/** A date here means the end of that day in the tenant's zone. */
+const AsOf = v.pipe(AsOfSchema, v.description('时刻（ISO 8601）或日期（当天北京时间结束时）'));
 const StatusList = v.pipe(
   v.string(),
   v.transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean)),
@@ -68,7 +64,7 @@ const ListResult = v.object({ asOf: v.string(), items: v.array(ResultSchema), ne
 
 function parseAsOf(value: string | undefined, tz: string, now: Date): Date {
   if (!value) return now;
-  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return new Date(endOfLocalDay(value, tz).getTime() - 1);
+  if (isDateOnly(value)) return new Date(endOfLocalDay(value, tz).getTime() - 1);
   return new Date(value);
 }
 
