@@ -10,6 +10,7 @@ import { evaluateTenant, type ComplianceResult } from '../rules/engine.ts';
 import { statuses, type Status } from '../rules/status.ts';
 import { peopleScope } from './people.ts';
 import { people } from '../../db/schema.ts';
+import { csvBody, csvResponse } from '../records/csv.ts';
 import { and, eq, isNull } from 'drizzle-orm';
 import { AsOfSchema, Id, IdParam, isDateOnly } from './schemas.ts';
 
@@ -31,6 +32,7 @@ const ComplianceQuery = v.strictObject({
   status: v.optional(StatusList),
   limit: Limit,
   cursor: v.optional(v.pipe(v.string(), v.maxLength(20))),
+  format: v.optional(v.pipe(v.picklist(['json', 'csv']), v.description('csv：导出全部结果（UTF-8 带 BOM，中文表头）'))),
 });
 const DeadlinesQuery = v.strictObject({
   from: IsoDate,
@@ -80,6 +82,14 @@ async function scopeFilter(c: Context<AppEnv>): Promise<(r: ComplianceResult) =>
   return (r) => r.subject.personId === user.id;
 }
 
+/** Results as a spreadsheet: one row per rule × subject × period. */
+function complianceCsv(results: ComplianceResult[]): string {
+  return csvBody(
+    ['规则', '事项', '依据', '对象', '期间', '期限', '状态', '目标', '完成', '尚缺'],
+    results.map((r) => [r.ruleId, r.title, `${r.source.document} ${r.source.clause}`, r.subject.name, r.period.label, r.due, statuses[r.status], r.targetText, r.actualText, r.missing.join('；')]),
+  );
+}
+
 const view = (r: ComplianceResult) => ({ ...r, statusLabel: statuses[r.status] });
 const order = (a: ComplianceResult, b: ComplianceResult) =>
   a.due.localeCompare(b.due) || a.ruleId.localeCompare(b.ruleId, 'en', { numeric: true }) || a.period.start.localeCompare(b.period.start) || a.subject.id.localeCompare(b.subject.id);
@@ -106,6 +116,7 @@ export const complianceRoutes = (deps: AppDeps) =>
           .filter((r) => !q.person || r.subject.personId === q.person)
           .filter((r) => !q.status || q.status.includes(r.status))
           .sort(order);
+        if (q.format === 'csv') return csvResponse(c, 'compliance', `考核结果-${tenant.name}`, complianceCsv(results));
         const offset = Number(decodeCursor(q.cursor) ?? 0) || 0;
         const page = results.slice(offset, offset + q.limit);
         const next = offset + q.limit < results.length ? encodeCursor(String(offset + q.limit)) : null;

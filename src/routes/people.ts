@@ -12,6 +12,8 @@ import { requireAccess, type AuthUser } from '../middleware/auth.ts';
 import { inSubtree } from '../db/org-tree.ts';
 import type { Db } from '../db/client.ts';
 import { Access, Duty, Email, Id, IdParam, Name, Password, PersonSchema } from './schemas.ts';
+import { accessRoles, dutyRoles } from '../domain/glossary.ts';
+import { csvBody, csvResponse } from '../records/csv.ts';
 
 type PersonRow = typeof people.$inferSelect;
 
@@ -55,6 +57,7 @@ const ListQuery = v.strictObject({
   duty: v.optional(Duty),
   access: v.optional(Access),
   q: v.optional(v.pipe(v.string(), v.maxLength(50))),
+  format: v.optional(v.picklist(['json', 'csv'])),
 });
 
 /** The rows a caller may read: admins all, supervisors their subtree (and themselves), members themselves. */
@@ -111,7 +114,7 @@ export const peopleRoutes = (deps: AppDeps) =>
   new Hono<AppEnv>()
     .get('/', doc({ tag: '人员', summary: '人员列表（按权限范围）', ok: { schema: pageOf(PersonSchema) } }), validate('query', ListQuery), async (c) => {
       const q = c.req.valid('query');
-      const after = decodeCursor(q.cursor);
+      const after = q.format === 'csv' ? undefined : decodeCursor(q.cursor);
       const rows = await c.var.db
         .select()
         .from(people)
@@ -127,7 +130,10 @@ export const peopleRoutes = (deps: AppDeps) =>
           ),
         )
         .orderBy(asc(people.id))
-        .limit(q.limit + 1);
+        .limit(q.format === 'csv' ? 100_000 : q.limit + 1);
+      if (q.format === 'csv') {
+        return csvResponse(c, 'people', '人员', csvBody(['人员ID', '姓名', '邮箱', '权限', '职务', '组织ID', '电话'], rows.map((p) => [p.id, p.name, p.email ?? '', accessRoles[p.access], p.duty ? dutyRoles[p.duty] : '', p.orgUnitId ?? '', p.phone ?? ''])));
+      }
       const page = rows.slice(0, q.limit);
       return c.json({ items: page.map(personView), nextCursor: rows.length > q.limit ? encodeCursor(page[page.length - 1].id) : null });
     })

@@ -18,7 +18,7 @@ import type { ResourceDef } from '../records/resources.ts';
 import { assertMayWrite, readScope } from '../records/access.ts';
 import { auditIfChanged, auditInsert, diff, type AuditContext } from '../records/audit.ts';
 import { newRecordId, prepareRow, refLookup, storedRow, toView } from '../records/store.ts';
-import { toCsv } from '../records/csv.ts';
+import { csvResponse, toCsv } from '../records/csv.ts';
 import { commitWrite } from '../middleware/idempotency.ts';
 import { Id, IdParam } from './schemas.ts';
 
@@ -102,13 +102,7 @@ export function recordRoutes(def: ResourceDef, deps: AppDeps) {
         const audited = page.filter(isSensitiveRead).map((r) => r.id);
         if (audited.length) await auditInsert(auditCtx(c), 'read', def.path, null, { ids: audited });
         const views = page.map((r) => toView(def, r, c.var.user));
-        if (csv) {
-          return c.body(toCsv(def, views, q.headers === 'en' ? 'en' : 'zh'), 200, {
-            'content-type': 'text/csv; charset=UTF-8',
-            'content-disposition': `attachment; filename="${def.path}.csv"; filename*=UTF-8''${encodeURIComponent(def.label)}.csv`,
-            ...(rows.length > limit ? { 'x-truncated': `${limit}` } : {}),
-          });
-        }
+        if (csv) return csvResponse(c, def.path, def.label, toCsv(def, views, q.headers === 'en' ? 'en' : 'zh'), rows.length > limit ? { 'x-truncated': `${limit}` } : {});
         return c.json({ items: views, nextCursor: rows.length > limit ? encodeCursor(String(page[page.length - 1].id)) : null });
       },
     )

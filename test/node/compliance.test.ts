@@ -103,6 +103,20 @@ describe('compliance API', () => {
     expect(body.items.find((r) => r.subject.id === 'bincheng')!.status).toBe('met');
   });
 
+  it('exports results as CSV for spreadsheets: BOM, Chinese headers and labels', async () => {
+    const res = await t.request('/v1/binzhou/compliance?asOf=2012-04-21&rule=B10&format=csv', { token: admin });
+    expect(res.headers.get('content-type')).toMatch(/text\/csv/);
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const lines = new TextDecoder().decode(bytes.slice(3)).trim().split('\r\n');
+    expect(lines[0]).toBe('规则,事项,依据,对象,期间,期限,状态,目标,完成,尚缺');
+    expect(lines).toHaveLength(11);
+    expect(lines.some((l) => l.startsWith('B10,') && l.includes('惠民县妇联') && l.includes('逾期未完成') && l.includes('活动方案还差 1份'))).toBe(true);
+    const people = await (await t.request('/v1/binzhou/people?format=csv', { token: admin })).text();
+    expect(people.split('\r\n')[0]).toBe('人员ID,姓名,邮箱,权限,职务,组织ID,电话');
+    expect(people).toContain('干部甲,a@bz.cn,成员,机关干部,bincheng');
+  });
+
   it('bad query values are 400 with the field named', async () => {
     const bad = await get('/v1/binzhou/compliance?asOf=yesterday&status=great');
     expect(bad.status).toBe(400);
