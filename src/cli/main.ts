@@ -4,26 +4,11 @@
  * LIBSQL_URL_<ID>, LIBSQL_AUTH_TOKEN_<ID>).
  */
 import { parseArgs } from 'node:util';
-import * as v from 'valibot';
-import { readFileSync } from 'node:fs';
-import { basename } from 'node:path';
-import { and, asc, eq, isNull } from 'drizzle-orm';
-import { findResource, importStatements, parseRows, validateRows } from '../records/import.ts';
-import { runCheck } from '../jobs/checks.ts';
-import { atLocalHour, localDateTime } from '../lib/time.ts';
-import { jobRuns } from '../../db/schema.ts';
-import { ulid } from 'ulid';
-import { resources } from '../records/resources.ts';
-import { buildNodeDeps, tenantDatabaseUrl } from '../node-runtime.ts';
-import { migrateTenantDb, migrationState } from '../db/migrate.ts';
-import { provisionTenant } from '../db/provision.ts';
-import { installZhMessages, issuePath } from '../lib/valibot-zh.ts';
+import { buildNodeDeps } from '../node-runtime.ts';
+import { installZhMessages } from '../lib/valibot-zh.ts';
 import { AppError, errorCodes } from '../lib/errors.ts';
-import { signToken } from '../lib/jwt.ts';
-import { CreatePersonBody, createPerson } from '../routes/people.ts';
-import { people } from '../../db/schema.ts';
 import { silentLogger } from '../lib/logger.ts';
-import type { TenantConfig } from '../tenants/schema.ts';
+import { UsageError, check, importFile, migrate, tenants, token, userAdd, type CliContext } from './commands.ts';
 
 const USAGE = `用法 usage: npx grassroots <命令> [选项]
 
@@ -39,17 +24,6 @@ const USAGE = `用法 usage: npx grassroots <命令> [选项]
   import --tenant T [--resource field-trips] [--as EMAIL] FILE.csv|FILE.ndjson
                                批量导入记录（全部成功或全部不写入；默认以最早的管理员身份）
 `;
-
-class UsageError extends Error {}
-
-function pickTenants(all: TenantConfig[], id: string | undefined): TenantConfig[] {
-  if (!id) return all;
-  const t = all.find((x) => x.id === id);
-  if (!t) throw new UsageError(`未知租户 unknown tenant: ${id}（可选 ${all.map((x) => x.id).join(', ')}）`);
-  return [t];
-}
-
-const redact = (url: string) => url.replace(/\/\/[^@/]*@/, '//***@');
 
 export async function main(argv: string[], out: (s: string) => void = console.log): Promise<number> {
   installZhMessages();
@@ -78,120 +52,14 @@ export async function main(argv: string[], out: (s: string) => void = console.lo
     out(USAGE);
     return command ? 0 : 2;
   }
-  const { deps, settings, dbs } = buildNodeDeps(process.env, silentLogger);
+  const runtime = buildNodeDeps(process.env, silentLogger);
+  const handlers: Record<string, (ctx: CliContext) => Promise<number>> = { migrate, tenants, user: userAdd, token, check, import: importFile };
   try {
-    const all = deps.tenants.list();
-    switch (command) {
-      case 'migrate': {
-        for (const tenant of pickTenants(all, values.tenant)) {
-          await dbs.prepare(tenant);
-          const db = deps.database(tenant);
-          const before = await migrationState(db);
-          await migrateTenantDb(db);
-          const result = await provisionTenant(db, tenant, deps.clock.now());
-          out(`[${tenant.id}] 已应用迁移 ${before.pending.length} 个，新增组织 ${result.addedOrgUnits} 个`);
-          if (result.bootstrapAdmin) out(`  初始管理员（只显示一次）: ${result.bootstrapAdmin.email} / ${result.bootstrapAdmin.password}`);
-        }
-        return 0;
-      }
-      case 'tenants': {
-        for (const tenant of all) {
-          const target = redact(tenantDatabaseUrl(tenant, process.env, settings.dataDir).url);
-          let state: string;
-          try {
-            const s = await migrationState(deps.database(tenant));
-            state = s.pending.length ? `待迁移 ${s.pending.length} 个 (${s.applied}/${s.available})` : `已是最新 (${s.applied}/${s.available})`;
-          } catch (e) {
-            state = `无法连接 (${(e as Error).name})`;
-          }
-          out(`${tenant.id}\t${tenant.name}\t${target}\t${state}`);
-        }
-        return 0;
-      }
-      case 'user': {
-        if (sub !== 'add') throw new UsageError('只支持 user add');
-        const [tenant] = pickTenants(all, values.tenant ?? '');
-        const parsed = v.safeParse(CreatePersonBody, {
-          name: values.name ?? values.email,
-          email: values.email,
-          password: values.password,
-          access: values.access,
-          ...(values.duty && { duty: values.duty }),
-          ...(values['org-unit'] && { orgUnitId: values['org-unit'] }),
-        });
-        if (!parsed.success) throw new UsageError(parsed.issues.map((i) => `--${issuePath(i) || '?'}: ${i.message}`).join('\n'));
-        if (!parsed.output.email || !parsed.output.password) throw new UsageError('--email 和 --password 必填');
-        const person = await createPerson(deps.database(tenant), parsed.output, deps.clock.now());
-        out(`[${tenant.id}] 已创建用户 ${person.email}（${person.access}），id ${person.id}`);
-        return 0;
-      }
-      case 'token': {
-        const [tenant] = pickTenants(all, values.tenant ?? '');
-        if (!values.email) throw new UsageError('--email 必填');
-        const ttl = values.ttl ? Number(values.ttl) : undefined;
-        if (ttl !== undefined && (!Number.isInteger(ttl) || ttl < 60)) throw new UsageError('--ttl 须为不小于 60 的整数秒');
-        const person = await deps.database(tenant).query.people.findFirst({
-          where: and(eq(people.email, values.email.trim().toLowerCase()), isNull(people.deletedAt)),
-        });
-        if (!person || !person.passwordHash) throw new UsageError(`[${tenant.id}] 没有可登录的用户 ${values.email}`);
-        const { token } = await signToken(deps.config, { sub: person.id, tenant: tenant.id, access: person.access }, deps.clock.now(), ttl);
-        out(token);
-        return 0;
-      }
-      case 'check': {
-        const [tenant] = pickTenants(all, values.tenant ?? '');
-        const raw = values['as-of'];
-        if (raw && !/^\d{4}-\d{2}-\d{2}$/.test(raw) && Number.isNaN(Date.parse(raw))) throw new UsageError('--as-of 应为日期 YYYY-MM-DD 或 ISO 8601 时间');
-        // A date means 08:00 Beijing time that day, like the scheduled check.
-        const asOf = !raw ? deps.clock.now() : /^\d{4}-\d{2}-\d{2}$/.test(raw) ? atLocalHour(raw, 8, tenant.timeZone) : new Date(raw);
-        const db = deps.database(tenant);
-        await dbs.prepare(tenant);
-        const res = await runCheck(deps, tenant, db, { asOf, dryRun: values['dry-run'] });
-        out(`[${tenant.id}] 检查截至 ${localDateTime(asOf, tenant.timeZone)}（北京时间），补查 ${res.since} 之后到期的事项：计划 ${res.planned} 封邮件`);
-        for (const e of res.emails) out(`  ${e.queued ? '新入队' : '已在队'}  ${e.kind}  ${e.to}  ${e.subject}`);
-        if (values['dry-run']) out('  （演练：未入队、未发送）');
-        else out(`  入队 ${res.enqueued}，已在队中 ${res.alreadyQueued}；发送 ${res.delivery?.sent ?? 0}，待重试 ${res.delivery?.retrying ?? 0}，失败 ${res.delivery?.failed ?? 0}`);
-        if (!values['dry-run']) {
-          const at = deps.clock.now().toISOString();
-          await db.insert(jobRuns).values({ id: ulid(), job: 'daily-check', scheduledFor: asOf.toISOString(), startedAt: at, finishedAt: at, status: 'succeeded', detail: 'manual (cli)' }).onConflictDoNothing();
-        }
-        return 0;
-      }
-      case 'import': {
-        const [tenant] = pickTenants(all, values.tenant ?? '');
-        const file = positionals[0];
-        if (!file) throw new UsageError('请给出要导入的文件');
-        const stem = basename(file).replace(/\.(csv|ndjson|jsonl)$/i, '');
-        const def = findResource(values.resource ?? stem);
-        if (!def) throw new UsageError(`请用 --resource 指定记录类型（${resources.map((r) => r.path).join(', ')}）`);
-        const format = /\.(ndjson|jsonl)$/i.test(file) ? 'ndjson' : 'csv';
-        const db = deps.database(tenant);
-        const actor = await db.query.people.findFirst({
-          where: values.as ? and(eq(people.email, values.as.toLowerCase()), isNull(people.deletedAt)) : and(eq(people.access, 'admin'), isNull(people.deletedAt)),
-          orderBy: asc(people.createdAt),
-        });
-        if (!actor) throw new UsageError(values.as ? `[${tenant.id}] 没有用户 ${values.as}` : `[${tenant.id}] 没有管理员`);
-        const user = { id: actor.id, name: actor.name, access: actor.access, duty: actor.duty, orgUnitId: actor.orgUnitId };
-        const parsed = parseRows(def, format, readFileSync(file, 'utf8'));
-        out(`[${tenant.id}] ${def.label}（${def.path}）：读取 ${parsed.rows.length} 行，以 ${actor.email ?? actor.name} 身份导入`);
-        const { prepared, errors } = await validateRows(db, user, def, parsed.rows, (done, total) => out(`  已校验 ${done}/${total} 行`));
-        const bad = [...parsed.errors, ...errors].sort((a, b) => a.line - b.line);
-        if (bad.length) {
-          for (const e of bad.slice(0, 50)) out(`  第 ${e.line} 行 ${e.path}: ${e.message}`);
-          if (bad.length > 50) out(`  ……另有 ${bad.length - 50} 处错误`);
-          throw new UsageError(`有 ${new Set(bad.map((e) => e.line)).size} 行不合格，未导入任何记录`);
-        }
-        out('  写入中……');
-        const { items, ids } = importStatements({ db, actorId: actor.id, requestId: null, now: deps.clock.now() }, user, def, prepared);
-        await db.batch(items as [never, ...never[]]);
-        out(`[${tenant.id}] 已导入 ${ids.length} 条${def.label}记录`);
-        return 0;
-      }
-      default:
-        throw new UsageError(`未知命令 unknown command: ${command}\n\n${USAGE}`);
-    }
+    const handler = handlers[command];
+    if (!handler) throw new UsageError(`未知命令 unknown command: ${command}\n\n${USAGE}`);
+    return await handler({ ...runtime, values, positionals, sub, out });
   } finally {
-    dbs.close();
+    runtime.dbs.close();
   }
 }
 

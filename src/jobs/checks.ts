@@ -10,7 +10,7 @@ import type { Db } from '../db/client.ts';
 import type { TenantConfig } from '../tenants/schema.ts';
 import { jobRuns, orgUnits, outbox, people } from '../../db/schema.ts';
 import { evaluateTenant } from '../rules/engine.ts';
-import { addDays, localDate } from '../lib/time.ts';
+import { addDays, atLocalHour, localDate } from '../lib/time.ts';
 import { planNotifications, type PlannedEmail } from './notify.ts';
 
 export const MAX_ATTEMPTS = 12;
@@ -93,6 +93,18 @@ async function enqueue(db: Db, planned: PlannedEmail[], now: Date): Promise<Set<
     for (const r of rows) fresh.add(r.key);
   }
   return fresh;
+}
+
+/** The instant a manual check runs as of: now, an instant, or a date meaning 08:00 that day (like the scheduled check). */
+export function checkInstant(value: string | undefined, tz: string, now: Date): Date {
+  if (!value) return now;
+  return /^\d{4}-\d{2}-\d{2}$/.test(value) ? atLocalHour(value, 8, tz) : new Date(value);
+}
+
+/** A manual run is recorded like a scheduled one, so that the next run catches up from here. */
+export async function recordManualRun(db: Db, asOf: Date, now: Date, detail: string) {
+  const at = now.toISOString();
+  await db.insert(jobRuns).values({ id: ulid(), job: 'daily-check', scheduledFor: asOf.toISOString(), startedAt: at, finishedAt: at, status: 'succeeded', detail }).onConflictDoNothing();
 }
 
 /** Evaluates the tenant as of `asOf`, plans the emails and (unless a dry run) queues and delivers them. */

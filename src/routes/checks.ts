@@ -1,16 +1,14 @@
 import { Hono } from 'hono';
 import * as v from 'valibot';
 import { and, desc, eq, lt, type SQL } from 'drizzle-orm';
-import { ulid } from 'ulid';
 import type { AppDeps, AppEnv } from '../env.ts';
-import { jobRuns, outbox } from '../../db/schema.ts';
+import { outbox } from '../../db/schema.ts';
 import { notFound } from '../lib/errors.ts';
 import { validate } from '../lib/validate.ts';
 import { doc, PageQuery, encodeCursor, decodeCursor } from '../lib/openapi.ts';
-import { atLocalHour } from '../lib/time.ts';
 import { requireAccess } from '../middleware/auth.ts';
-import { runCheck } from '../jobs/checks.ts';
-import { AsOfSchema, IdParam, isDateOnly } from './schemas.ts';
+import { checkInstant, recordManualRun, runCheck } from '../jobs/checks.ts';
+import { AsOfSchema, IdParam } from './schemas.ts';
 
 const RunBody = v.strictObject({
   asOf: v.optional(v.pipe(AsOfSchema, v.description('按此时刻检查；日期表示当天北京时间 08:00（与每日定时检查相同）'))),
@@ -56,14 +54,9 @@ export const checkRoutes = (deps: AppDeps) =>
       validate('json', RunBody),
       async (c) => {
         const body = c.req.valid('json');
-        const tz = c.var.tenant.timeZone;
-        const asOf = !body.asOf ? deps.clock.now() : isDateOnly(body.asOf) ? atLocalHour(body.asOf, 8, tz) : new Date(body.asOf);
+        const asOf = checkInstant(body.asOf, c.var.tenant.timeZone, deps.clock.now());
         const out = await runCheck(deps, c.var.tenant, c.var.db, { asOf, dryRun: body.dryRun });
-        if (!body.dryRun) {
-          // Recorded like a scheduled run, so that the next run catches up from here.
-          const at = deps.clock.now().toISOString();
-          await c.var.db.insert(jobRuns).values({ id: ulid(), job: 'daily-check', scheduledFor: asOf.toISOString(), startedAt: at, finishedAt: at, status: 'succeeded', detail: 'manual' }).onConflictDoNothing();
-        }
+        if (!body.dryRun) await recordManualRun(c.var.db, asOf, deps.clock.now(), 'manual (api)');
         return c.json(out);
       },
     )

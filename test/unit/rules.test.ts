@@ -3,7 +3,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { periodsOf, dueDate } from '../../src/rules/periods.ts';
 import { statusOf, meetsTarget, targetText } from '../../src/rules/status.ts';
-import { judgePart } from '../../src/rules/engine.ts';
+import { judgePart } from '../../src/rules/judge.ts';
 import { parseTenantConfig } from '../../src/tenants/schema.ts';
 import type { PartRow } from '../../src/rules/sql.ts';
 

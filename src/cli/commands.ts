@@ -1,0 +1,160 @@
+/**
+ * The CLI's commands, one function each. They run from Node against the same
+ * databases as the server (local files or LIBSQL_URL_<ID>).
+ */
+import * as v from 'valibot';
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { and, asc, eq, isNull } from 'drizzle-orm';
+import type { buildNodeDeps } from '../node-runtime.ts';
+import { tenantDatabaseUrl } from '../node-runtime.ts';
+import { findResource, importStatements, parseRows, validateRows } from '../records/import.ts';
+import { checkInstant, recordManualRun, runCheck } from '../jobs/checks.ts';
+import { localDateTime } from '../lib/time.ts';
+import { resources } from '../records/resources.ts';
+import { migrateTenantDb, migrationState } from '../db/migrate.ts';
+import { provisionTenant } from '../db/provision.ts';
+import { issuePath } from '../lib/valibot-zh.ts';
+import { signToken } from '../lib/jwt.ts';
+import { CreatePersonBody, createPerson } from '../routes/people.ts';
+import { people } from '../../db/schema.ts';
+import type { TenantConfig } from '../tenants/schema.ts';
+
+export class UsageError extends Error {}
+
+export type Values = Partial<Record<'tenant' | 'email' | 'password' | 'access' | 'name' | 'duty' | 'org-unit' | 'ttl' | 'resource' | 'as-of' | 'as', string>> & { 'dry-run'?: boolean };
+
+export interface CliContext extends ReturnType<typeof buildNodeDeps> {
+  values: Values;
+  positionals: string[];
+  sub?: string;
+  out: (s: string) => void;
+}
+
+function pickTenants(all: TenantConfig[], id: string | undefined): TenantConfig[] {
+  if (!id) return all;
+  const t = all.find((x) => x.id === id);
+  if (!t) throw new UsageError(`未知租户 unknown tenant: ${id}（可选 ${all.map((x) => x.id).join(', ')}）`);
+  return [t];
+}
+
+const redact = (url: string) => url.replace(/\/\/[^@/]*@/, '//***@');
+
+/** Applies migrations and adds missing org units; prints a bootstrap admin once. */
+export async function migrate({ deps, dbs, values, out }: CliContext): Promise<number> {
+  const all = deps.tenants.list();
+  for (const tenant of pickTenants(all, values.tenant)) {
+    await dbs.prepare(tenant);
+    const db = deps.database(tenant);
+    const before = await migrationState(db);
+    await migrateTenantDb(db);
+    const result = await provisionTenant(db, tenant, deps.clock.now());
+    out(`[${tenant.id}] 已应用迁移 ${before.pending.length} 个，新增组织 ${result.addedOrgUnits} 个`);
+    if (result.bootstrapAdmin) out(`  初始管理员（只显示一次）: ${result.bootstrapAdmin.email} / ${result.bootstrapAdmin.password}`);
+  }
+  return 0;
+}
+
+/** Tenants, where their databases are, and their migration state. */
+export async function tenants({ deps, settings, out }: CliContext): Promise<number> {
+  const all = deps.tenants.list();
+  for (const tenant of all) {
+    const target = redact(tenantDatabaseUrl(tenant, process.env, settings.dataDir).url);
+    let state: string;
+    try {
+      const s = await migrationState(deps.database(tenant));
+      state = s.pending.length ? `待迁移 ${s.pending.length} 个 (${s.applied}/${s.available})` : `已是最新 (${s.applied}/${s.available})`;
+    } catch (e) {
+      state = `无法连接 (${(e as Error).name})`;
+    }
+    out(`${tenant.id}\t${tenant.name}\t${target}\t${state}`);
+  }
+  return 0;
+}
+
+/** Creates a person who can log in. */
+export async function userAdd({ deps, values, sub, out }: CliContext): Promise<number> {
+  const all = deps.tenants.list();
+  if (sub !== 'add') throw new UsageError('只支持 user add');
+  const [tenant] = pickTenants(all, values.tenant ?? '');
+  const parsed = v.safeParse(CreatePersonBody, {
+    name: values.name ?? values.email,
+    email: values.email,
+    password: values.password,
+    access: values.access,
+    ...(values.duty && { duty: values.duty }),
+    ...(values['org-unit'] && { orgUnitId: values['org-unit'] }),
+  });
+  if (!parsed.success) throw new UsageError(parsed.issues.map((i) => `--${issuePath(i) || '?'}: ${i.message}`).join('\n'));
+  if (!parsed.output.email || !parsed.output.password) throw new UsageError('--email 和 --password 必填');
+  const person = await createPerson(deps.database(tenant), parsed.output, deps.clock.now());
+  out(`[${tenant.id}] 已创建用户 ${person.email}（${person.access}），id ${person.id}`);
+  return 0;
+}
+
+/** Prints a token for scripts. */
+export async function token({ deps, values, sub, out }: CliContext): Promise<number> {
+  const all = deps.tenants.list();
+  const [tenant] = pickTenants(all, values.tenant ?? '');
+  if (!values.email) throw new UsageError('--email 必填');
+  const ttl = values.ttl ? Number(values.ttl) : undefined;
+  if (ttl !== undefined && (!Number.isInteger(ttl) || ttl < 60)) throw new UsageError('--ttl 须为不小于 60 的整数秒');
+  const person = await deps.database(tenant).query.people.findFirst({
+    where: and(eq(people.email, values.email.trim().toLowerCase()), isNull(people.deletedAt)),
+  });
+  if (!person || !person.passwordHash) throw new UsageError(`[${tenant.id}] 没有可登录的用户 ${values.email}`);
+  const { token } = await signToken(deps.config, { sub: person.id, tenant: tenant.id, access: person.access }, deps.clock.now(), ttl);
+  out(token);
+  return 0;
+}
+
+/** Runs the daily check now (a date means 08:00 Beijing time that day). */
+export async function check({ deps, dbs, values, out }: CliContext): Promise<number> {
+  const all = deps.tenants.list();
+  const [tenant] = pickTenants(all, values.tenant ?? '');
+  const raw = values['as-of'];
+  if (raw && !/^\d{4}-\d{2}-\d{2}$/.test(raw) && Number.isNaN(Date.parse(raw))) throw new UsageError('--as-of 应为日期 YYYY-MM-DD 或 ISO 8601 时间');
+  const asOf = checkInstant(raw, tenant.timeZone, deps.clock.now());
+  const db = deps.database(tenant);
+  await dbs.prepare(tenant);
+  const res = await runCheck(deps, tenant, db, { asOf, dryRun: values['dry-run'] });
+  out(`[${tenant.id}] 检查截至 ${localDateTime(asOf, tenant.timeZone)}（北京时间），补查 ${res.since} 之后到期的事项：计划 ${res.planned} 封邮件`);
+  for (const e of res.emails) out(`  ${e.queued ? '新入队' : '已在队'}  ${e.kind}  ${e.to}  ${e.subject}`);
+  if (values['dry-run']) out('  （演练：未入队、未发送）');
+  else out(`  入队 ${res.enqueued}，已在队中 ${res.alreadyQueued}；发送 ${res.delivery?.sent ?? 0}，待重试 ${res.delivery?.retrying ?? 0}，失败 ${res.delivery?.failed ?? 0}`);
+  if (!values['dry-run']) await recordManualRun(db, asOf, deps.clock.now(), 'manual (cli)');
+  return 0;
+}
+
+/** Imports a CSV or NDJSON file: every row or none, with progress. */
+export async function importFile({ deps, values, positionals, out }: CliContext): Promise<number> {
+  const all = deps.tenants.list();
+  const [tenant] = pickTenants(all, values.tenant ?? '');
+  const file = positionals[0];
+  if (!file) throw new UsageError('请给出要导入的文件');
+  const stem = basename(file).replace(/\.(csv|ndjson|jsonl)$/i, '');
+  const def = findResource(values.resource ?? stem);
+  if (!def) throw new UsageError(`请用 --resource 指定记录类型（${resources.map((r) => r.path).join(', ')}）`);
+  const format = /\.(ndjson|jsonl)$/i.test(file) ? 'ndjson' : 'csv';
+  const db = deps.database(tenant);
+  const actor = await db.query.people.findFirst({
+    where: values.as ? and(eq(people.email, values.as.toLowerCase()), isNull(people.deletedAt)) : and(eq(people.access, 'admin'), isNull(people.deletedAt)),
+    orderBy: asc(people.createdAt),
+  });
+  if (!actor) throw new UsageError(values.as ? `[${tenant.id}] 没有用户 ${values.as}` : `[${tenant.id}] 没有管理员`);
+  const user = { id: actor.id, name: actor.name, access: actor.access, duty: actor.duty, orgUnitId: actor.orgUnitId };
+  const parsed = parseRows(def, format, readFileSync(file, 'utf8'));
+  out(`[${tenant.id}] ${def.label}（${def.path}）：读取 ${parsed.rows.length} 行，以 ${actor.email ?? actor.name} 身份导入`);
+  const { prepared, errors } = await validateRows(db, user, def, parsed.rows, (done, total) => out(`  已校验 ${done}/${total} 行`));
+  const bad = [...parsed.errors, ...errors].sort((a, b) => a.line - b.line);
+  if (bad.length) {
+    for (const e of bad.slice(0, 50)) out(`  第 ${e.line} 行 ${e.path}: ${e.message}`);
+    if (bad.length > 50) out(`  ……另有 ${bad.length - 50} 处错误`);
+    throw new UsageError(`有 ${new Set(bad.map((e) => e.line)).size} 行不合格，未导入任何记录`);
+  }
+  out('  写入中……');
+  const { items, ids } = importStatements({ db, actorId: actor.id, requestId: null, now: deps.clock.now() }, user, def, prepared);
+  await db.batch(items as [never, ...never[]]);
+  out(`[${tenant.id}] 已导入 ${ids.length} 条${def.label}记录`);
+  return 0;
+}

@@ -1,0 +1,83 @@
+/**
+ * One part of a rule, judged from its figures: pure. Whether it is met now
+ * and at the due date, and what a person reads about it.
+ */
+import { recordKinds, type FieldDef, type KindDef } from '../domain/records.ts';
+import type { Part } from './schema.ts';
+import type { PartRow } from './sql.ts';
+import { meetsTarget, targetText } from './status.ts';
+
+export interface PartResult {
+  label: string;
+  metric: Part['metric'];
+  target: number | null;
+  actual: number | null;
+  targetText: string;
+  actualText: string;
+  met: boolean;
+  missing: string[];
+}
+
+const fieldLabel = (def: KindDef, name: string) => (def.fields[name as keyof typeof def.fields] as FieldDef | undefined)?.label ?? name;
+
+export function partLabel(part: Part): string {
+  if (part.label) return part.label;
+  switch (part.metric) {
+    case 'count': return `${recordKinds[part.kind].label}数`;
+    case 'sum': return `${recordKinds[part.kind].label}${part.field === 'daysInPeriod' ? '天数' : fieldLabel(recordKinds[part.kind], part.field)}`;
+    case 'coverage': return `${recordKinds[part.kind].label}${fieldLabel(recordKinds[part.kind], part.field)}覆盖`;
+    case 'ratio': return '比例';
+    case 'milestone': return '专项工作完成';
+    case 'perCase': return `${recordKinds[part.kind].label}按期办结`;
+  }
+}
+
+const num = (v: unknown) => (v === null || v === undefined ? 0 : Number(v));
+const split = (v: unknown) => (typeof v === 'string' && v ? v.split(',') : []);
+
+/** Pure: one part's figures → whether it is met now and at the due date, and what to show. */
+export function judgePart(part: Exclude<Part, { metric: 'perCase' }>, get: (comp: string) => PartRow | undefined): { now: PartResult; metAtDue: boolean } {
+  const label = partLabel(part);
+  const base = { label, metric: part.metric };
+  switch (part.metric) {
+    case 'count':
+    case 'sum':
+    case 'milestone': {
+      const t = part.metric === 'milestone' ? { min: 1 } : { min: part.min, max: part.max };
+      const unit = part.metric === 'milestone' ? '' : (part.unit ?? (part.metric === 'sum' && part.field === 'daysInPeriod' ? '天' : ''));
+      const row = get('v');
+      const now = num(row?.now_val);
+      const due = num(row?.due_val);
+      const met = meetsTarget(now, t);
+      const missing = met ? [] : t.max !== undefined && now > t.max ? [`${label}超过上限 ${t.max}${unit}`] : [`${label}还差 ${(t.min ?? 0) - now}${unit}`];
+      return {
+        now: { ...base, target: t.min ?? t.max ?? null, actual: now, targetText: part.metric === 'milestone' ? '完成' : targetText(t, unit), actualText: part.metric === 'milestone' ? (met ? '已完成' : '未完成') : `${now}${unit}`, met, missing },
+        metAtDue: meetsTarget(due, t),
+      };
+    }
+    case 'coverage': {
+      const row = get('v');
+      const nowSet = new Set(split(row?.now_set));
+      const dueSet = new Set(split(row?.due_set));
+      const values = (recordKinds[part.kind].fields as Record<string, FieldDef>)[part.field]?.values ?? {};
+      const missing = part.set.filter((x) => !nowSet.has(x)).map((x) => values[x] ?? x);
+      return {
+        now: { ...base, target: part.set.length, actual: part.set.length - missing.length, targetText: `全部 ${part.set.length} 类`, actualText: `${part.set.length - missing.length} 类`, met: missing.length === 0, missing: missing.map((m) => `未覆盖：${m}`) },
+        metAtDue: part.set.every((x) => dueSet.has(x)),
+      };
+    }
+    case 'ratio': {
+      const n = get('num');
+      const d = get('den');
+      const [nNow, dNow, nDue, dDue] = [num(n?.now_val), num(d?.now_val), num(n?.due_val), num(d?.due_val)];
+      const ok = (a: number, b: number) => b === 0 || a >= part.min * b - 1e-9;
+      const ratio = dNow === 0 ? null : nNow / dNow;
+      const pct = (x: number) => `${(Math.floor(x * 1000) / 10).toFixed(1)}%`;
+      const met = ok(nNow, dNow);
+      return {
+        now: { ...base, target: part.min, actual: ratio, targetText: `≥ ${pct(part.min)}`, actualText: ratio === null ? '0/0' : `${pct(ratio)}（${nNow}/${dNow}）`, met, missing: met ? [] : [`${label} ${pct(ratio ?? 0)}，低于 ${pct(part.min)}`] },
+        metAtDue: ok(nDue, dDue),
+      };
+    }
+  }
+}
