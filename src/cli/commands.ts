@@ -93,7 +93,7 @@ export async function userAdd({ deps, values, sub, out }: CliContext): Promise<n
 }
 
 /** Prints a token for scripts. */
-export async function token({ deps, values, sub, out }: CliContext): Promise<number> {
+export async function token({ deps, values, out }: CliContext): Promise<number> {
   const all = deps.tenants.list();
   const [tenant] = pickTenants(all, values.tenant ?? '');
   if (!values.email) throw new UsageError('--email 必填');
