@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, existsSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main.ts';
@@ -60,5 +60,20 @@ describe('npx grassroots', () => {
     await expect(run('user', 'add', '--tenant', 'lixia', '--email', 'bad', '--password', 'short', '--access', 'boss')).rejects.toThrow(/--email[\s\S]*--password[\s\S]*--access/);
     await expect(run('user', 'add', '--tenant', 'atlantis', '--email', 'a@b.cn', '--password', 'long-enough', '--access', 'member')).rejects.toThrow(/unknown tenant: atlantis/);
     await expect(run('token', '--tenant', 'lixia', '--email', 'nobody@lixia.cn')).rejects.toThrow(/没有可登录的用户/);
+  });
+
+  it('check --dry-run lists the emails; check without it queues and writes them (.eml without SMTP)', async () => {
+    await run('migrate', '--tenant', 'binzhou');
+    const dry = await run('check', '--tenant', 'binzhou', '--as-of', '2012-04-21', '--dry-run');
+    expect(dry.out).toMatch(/^\[binzhou\] 检查截至 2012-04-21 08:00（北京时间），补查 2012-04-20 之后到期的事项：计划 \d+ 封邮件/);
+    expect(dry.out).toContain('【逾期】惠民县妇联：“各县区妇联4月下旬前将活动方案报市妇联组宣部”已于2012年4月20日到期，尚未完成');
+    expect(dry.out).toContain('（演练：未入队、未发送）');
+    expect(existsSync(join(dataDir, 'mail', 'binzhou'))).toBe(false);
+    const real = await run('check', '--tenant', 'binzhou', '--as-of', '2012-04-21');
+    const queued = Number(/入队 (\d+)，/.exec(real.out)![1]);
+    expect(queued).toBeGreaterThan(0);
+    expect(readdirSync(join(dataDir, 'mail', 'binzhou'))).toHaveLength(queued);
+    expect((await run('check', '--tenant', 'binzhou', '--as-of', '2012-04-21')).out).toContain('入队 0，');
+    await expect(run('check', '--tenant', 'binzhou', '--as-of', 'someday')).rejects.toThrow(/--as-of/);
   });
 });
