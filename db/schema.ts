@@ -40,6 +40,9 @@ export const people = sqliteTable(
     email: text('email'),
     passwordHash: text('password_hash'),
     mustChangePassword: integer('must_change_password', { mode: 'boolean' }).notNull().default(false),
+    /** Consecutive failed logins; at 5 the account is locked for 15 minutes. */
+    failedLogins: integer('failed_logins').notNull().default(0),
+    lockedUntil: text('locked_until'),
     access: text('access', { enum: keys(accessRoles) }).notNull().default('member'),
     duty: text('duty', { enum: keys(dutyRoles) }),
     orgUnitId: text('org_unit_id').references(() => orgUnits.id),

@@ -17,6 +17,7 @@ export const errorCodes = {
   ROUTE_NOT_FOUND: { status: 404, zh: '接口不存在', en: 'No such endpoint' },
   CONFLICT: { status: 409, zh: '与现有数据冲突', en: 'Conflicts with existing data' },
   PAYLOAD_TOO_LARGE: { status: 413, zh: '请求体过大', en: 'The request body is too large' },
+  TOO_MANY_ATTEMPTS: { status: 429, zh: '登录失败次数过多，请 15 分钟后再试', en: 'Too many failed logins; try again in 15 minutes' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, zh: '请求体须为 JSON（Content-Type: application/json）', en: 'The body must be JSON (Content-Type: application/json)' },
   INTERNAL: { status: 500, zh: '服务器内部错误，请稍后再试', en: 'Internal server error' },
   SERVICE_UNAVAILABLE: { status: 503, zh: '数据库暂时不可用，请稍后再试', en: 'The database is unavailable; try again later' },

@@ -93,6 +93,8 @@ export async function createPerson(db: Db, body: v.InferOutput<typeof CreatePers
     email: body.email ?? null,
     passwordHash: body.password ? await hashPassword(body.password) : null,
     mustChangePassword: false,
+    failedLogins: 0,
+    lockedUntil: null,
     access: body.access,
     duty: body.duty ?? null,
     orgUnitId: body.orgUnitId ?? null,
@@ -163,7 +165,7 @@ export const peopleRoutes = (deps: AppDeps) =>
         ...(body.duty !== undefined && { duty: body.duty }),
         ...(body.orgUnitId !== undefined && { orgUnitId: body.orgUnitId }),
         ...(body.phone !== undefined && { phone: body.phone }),
-        ...(body.password !== undefined && { passwordHash: await hashPassword(body.password), mustChangePassword: true }),
+        ...(body.password !== undefined && { passwordHash: await hashPassword(body.password), mustChangePassword: true, failedLogins: 0, lockedUntil: null }),
         updatedAt: deps.clock.now().toISOString(),
       };
       let updated: PersonRow[];

@@ -63,6 +63,26 @@ describe('auth: login', () => {
   });
 });
 
+describe('auth: brute force', () => {
+  it('five wrong passwords lock the account for 15 minutes (429), even for the right password; then it works and the count resets', async () => {
+    await addUser(t, 'binzhou', { name: '锁定测试', email: 'lock@bz.cn', password: 'right-pass-1' });
+    const login = (password: string) => t.request('/v1/binzhou/auth/login', { method: 'POST', json: { email: 'lock@bz.cn', password } });
+    for (let i = 0; i < 4; i++) expect((await login('wrong-pass')).status).toBe(401);
+    expect((await login('right-pass-1')).status).toBe(200);
+    for (let i = 0; i < 5; i++) expect((await login('wrong-pass')).status).toBe(401);
+    const locked = await login('right-pass-1');
+    expect(locked.status).toBe(429);
+    expect(((await locked.json()) as { error: { code: string; message: string } }).error).toMatchObject({ code: 'TOO_MANY_ATTEMPTS', message: '登录失败次数过多，请 15 分钟后再试' });
+    t.setNow('2026-11-23T02:14:59Z');
+    expect((await login('right-pass-1')).status).toBe(429);
+    t.setNow('2026-11-23T02:15:01Z');
+    expect((await login('right-pass-1')).status).toBe(200);
+    expect((await login('wrong-pass')).status).toBe(401);
+    expect((await login('right-pass-1')).status).toBe(200);
+    t.setNow('2026-11-23T02:00:00Z');
+  });
+});
+
 describe('auth: token rejections', () => {
   it('a token for lixia used on binzhou is 403 TENANT_MISMATCH', async () => {
     const res = await t.request('/v1/binzhou/people', { token: await t.adminToken('lixia') });
