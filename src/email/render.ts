@@ -110,3 +110,33 @@ ${table('逾期未完成', missed)}${table('临近期限', atRisk)}<p>另有 ${d
 <p>${esc(d.tenantName)}</p><p style="color:#888;font-size:12px">${esc(FOOTER)}</p></body></html>`;
   return { subject, text, html };
 }
+
+export interface UnroutedItem {
+  kind: NoticeKind;
+  result: ComplianceResult;
+}
+
+const kindLabel: Record<NoticeKind, string> = { reminder: '到期提醒', overdue: '逾期通知', escalation: '督办' };
+
+/** To the admins: today's notices that nobody with an email answers for, so that they are not lost. */
+export function renderUnroutedDigest(d: { tenantName: string; recipientName: string | null; today: string; items: UnroutedItem[] }): Rendered {
+  const subject = `【待分派】${d.items.length}项提醒或督办没有接收人（${cnDate(d.today)}）`;
+  const row = ({ kind, result: r }: UnroutedItem) => [kindLabel[kind], r.subject.name, `${r.title}（${r.source.document} ${r.source.clause}）`, r.period.label, r.due, statuses[r.status], r.missing.join('；')];
+  const text = [
+    `${d.recipientName ?? d.tenantName}：`,
+    '',
+    `您好！以下事项今天应发出提醒或督办，但相关单位没有设置可接收邮件的督导或领导，请转告或在系统中为其设置邮箱（期限均为北京时间当日24时前）：`,
+    '',
+    ...d.items.map((i) => `  · ${row(i).filter(Boolean).join('｜')}`),
+    '',
+    d.tenantName,
+    FOOTER,
+  ].join('\n');
+  const html = `<!doctype html><html lang="zh-CN"><body style="font-family:'PingFang SC','Microsoft YaHei',sans-serif">
+<p>${esc(d.recipientName ?? d.tenantName)}：</p><p>您好！以下事项今天应发出提醒或督办，但相关单位没有设置可接收邮件的督导或领导，请转告或在系统中为其设置邮箱（期限均为北京时间当日24时前）：</p>
+<table cellpadding="5" style="border-collapse:collapse"><tr>${['类别', '对象', '事项', '期间', '期限', '状态', '尚缺'].map((h) => `<th style="border:1px solid #ddd;background:#fafafa">${h}</th>`).join('')}</tr>${d.items
+    .map((i) => `<tr>${row(i).map((c) => `<td style="border:1px solid #ddd">${esc(c)}</td>`).join('')}</tr>`)
+    .join('')}</table>
+<p>${esc(d.tenantName)}</p><p style="color:#888;font-size:12px">${esc(FOOTER)}</p></body></html>`;
+  return { subject, text, html };
+}

@@ -3,7 +3,9 @@
  *   - a reminder to the subject on the rule's reminder days before the due date;
  *   - an overdue notice to the subject `overdueAfter` days after a missed due date;
  *   - an escalation to the supervisors of the unit above (or `escalateTo`) `escalateAfter` days after;
- * and one digest a day per supervisor of everything short in her subtree.
+ * one digest a day per supervisor of everything short in her subtree; and one
+ * a day to the admins listing the notices that no one with an email answers
+ * for (a unit without a contact), instead of one email each.
  * Only what fell due after `since` (the last successful run) and by `today` is
  * planned; every email has a deterministic key, so re-planning is harmless.
  */
@@ -11,7 +13,7 @@ import type { ComplianceResult } from '../rules/engine.ts';
 import type { Rule } from '../rules/schema.ts';
 import type { TenantConfig } from '../tenants/schema.ts';
 import { addDays } from '../lib/time.ts';
-import { renderDigest, renderNotice, type NoticeKind, type Rendered } from '../email/render.ts';
+import { renderDigest, renderNotice, renderUnroutedDigest, type NoticeKind, type Rendered, type UnroutedItem } from '../email/render.ts';
 
 export interface Recipient {
   email: string;
@@ -45,6 +47,13 @@ export interface PlannedEmail {
   rendered: Rendered;
 }
 
+/** A short stable hash (FNV-1a, 32 bits) for keys. */
+const fnv1a = (text: string) => {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return h.toString(16).padStart(8, '0');
+};
+
 export const DEFAULT_REMINDERS = { before: [7, 1], overdueAfter: 1, escalateAfter: 3 } as const;
 
 export function planNotifications(input: {
@@ -63,11 +72,9 @@ export function planNotifications(input: {
   const asRecipient = (p: DirectoryPerson): Recipient => ({ email: p.email!.toLowerCase(), name: p.name, personId: p.id });
   const admins = directory.people.filter((p) => p.access === 'admin' && p.email).map(asRecipient);
   const fallback = admins.length ? admins : [{ email: tenant.contactEmail, name: tenant.name, personId: null }];
-  /** The people who answer for a unit: its supervisors, admins and leaders with an email; else the tenant's admins. */
-  const unitContacts = (unitId: string | null | undefined): Recipient[] => {
-    const found = directory.people.filter((p) => p.email && p.orgUnitId === unitId && (p.access !== 'member' || p.duty === 'leader')).map(asRecipient);
-    return found.length ? found : fallback;
-  };
+  /** The people who answer for a unit: its supervisors, admins and leaders with an email (maybe none). */
+  const unitContacts = (unitId: string | null | undefined): Recipient[] =>
+    directory.people.filter((p) => p.email && p.orgUnitId === unitId && (p.access !== 'member' || p.duty === 'leader')).map(asRecipient);
   const unique = (list: Recipient[]) => [...new Map(list.map((r) => [r.email, r])).values()];
 
   const subjectRecipients = (r: ComplianceResult): Recipient[] => {
@@ -91,10 +98,11 @@ export function planNotifications(input: {
     if (r.subject.type === 'tenant') return fallback;
     // A person answers to her unit; a unit (or a unit's case) to the unit above it.
     const unit = r.subject.type === 'person' ? r.subject.orgUnitId : (unitById.get(r.subject.orgUnitId ?? '')?.parentId ?? null);
-    return unit ? unitContacts(unit) : fallback;
+    return unit ? unitContacts(unit) : [];
   };
 
   const planned: PlannedEmail[] = [];
+  const unrouted: UnroutedItem[] = [];
   const due = (t: string) => t > since && t <= today;
   for (const r of results) {
     const rule = rules.get(r.ruleId);
@@ -102,6 +110,7 @@ export function planNotifications(input: {
     const rem = { ...DEFAULT_REMINDERS, ...tenant.reminderDefaults, ...rule.reminders };
     const base = { ruleId: r.ruleId, subjectType: r.subject.type, subjectId: r.subject.id, periodKey: r.period.key, due: r.due };
     const add = (kind: NoticeKind, keyKind: string, recipients: Recipient[], daysLeft?: number) => {
+      if (!recipients.length) unrouted.push({ kind, result: r });
       for (const to of unique(recipients)) {
         planned.push({
           ...base,
@@ -153,6 +162,23 @@ export function planNotifications(input: {
       recipient: to,
       rendered: renderDigest({ tenantName: tenant.name, unitName: unitById.get(sup.orgUnitId!)?.name ?? '', recipientName: sup.name, today, items, onTrack: mine.filter((r) => r.status === 'on_track').length }),
     });
+  }
+  if (unrouted.length) {
+    // The key names the items, so a later run that finds more sends a fresh list; the same list is sent once.
+    const items = unrouted.map((u) => `${u.kind}:${u.result.ruleId}:${u.result.subject.id}:${u.result.period.key}`).sort().join(',');
+    for (const to of fallback) {
+      planned.push({
+        key: [tenant.id, 'unrouted', today, to.email, fnv1a(items)].join('|'),
+        kind: 'digest',
+        ruleId: null,
+        subjectType: 'tenant',
+        subjectId: tenant.id,
+        periodKey: today,
+        due: null,
+        recipient: to,
+        rendered: renderUnroutedDigest({ tenantName: tenant.name, recipientName: to.name, today, items: unrouted }),
+      });
+    }
   }
   return planned;
 }

@@ -127,9 +127,15 @@ describe('Harbin: bimonthly report reminders go only to units that have not repo
   it('seven days before 5 March: a reminder to Nangang, none to Daoli, which has reported', async () => {
     await run(t, 'harbin', { asOf: '2017-02-26' });
     expect(h9().map((m) => m.to[0])).toEqual(['nangang@hrb.test']);
+    // The other units have no contact person with an email: one list to the admins instead of an email each.
     const all = smtp.messages.filter((m) => m.subject.includes('每双月向研究室上报'));
-    expect(all.some((m) => m.subject.includes('道里区'))).toBe(false);
-    expect(all.filter((m) => m.subject.startsWith('【提醒】')).length).toBe(3 + 18 - 1);
+    expect(all.map((m) => m.to[0])).toEqual(['nangang@hrb.test']);
+    const unrouted = smtp.messages.filter((m) => m.subject.startsWith('【待分派】'));
+    expect(unrouted.map((m) => m.to[0])).toEqual(['hrbwomen@126.com']);
+    const h9Lines = unrouted[0].text.split('\n').filter((l) => l.includes('每双月向研究室上报'));
+    expect(h9Lines).toHaveLength(3 + 18 - 2);
+    expect(h9Lines.some((l) => l.includes('道里区') || l.includes('南岗区'))).toBe(false);
+    expect(h9Lines.some((l) => l.includes('到期提醒｜道外区妇联｜'))).toBe(true);
     expect(h9()[0].subject).toBe('【提醒】南岗区妇联：“机关各部门和各区县（市）妇联每双月向研究室上报一次活动进展情况”将于2017年3月5日到期（还剩7天）');
   });
 
