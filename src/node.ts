@@ -11,6 +11,18 @@ import { migrateTenantDb } from './db/migrate.ts';
 import { provisionTenant } from './db/provision.ts';
 import { cronTable, runScheduled } from './jobs/index.ts';
 import { jsonLogger, type Logger } from './lib/logger.ts';
+import type { AppDeps } from './env.ts';
+
+/** The cron table of wrangler.toml, run in-process (UTC); each firing calls the same job code as Workers' scheduled(). */
+export function startCrons(deps: AppDeps): Cron[] {
+  return Object.keys(cronTable).map(
+    (expr) =>
+      new Cron(expr, { timezone: 'UTC', protect: true, name: cronTable[expr] }, async (self: Cron) => {
+        // The slot this firing stands for, as Workers' controller.scheduledTime would give it.
+        await runScheduled(deps, expr, self.currentRun() ?? deps.clock.now());
+      }),
+  );
+}
 
 export async function startNodeServer(vars: NodeJS.ProcessEnv = process.env, log: Logger = jsonLogger(), print: (s: string) => void = console.log) {
   const { deps, settings, dbs } = buildNodeDeps(vars, log);
@@ -28,13 +40,7 @@ export async function startNodeServer(vars: NodeJS.ProcessEnv = process.env, log
   }
 
   const app = createApp(deps);
-  const crons = vars.DISABLE_CRON === '1' ? [] : Object.keys(cronTable).map((expr) =>
-    new Cron(expr, { timezone: 'UTC', protect: true }, async (self: Cron) => {
-      // The slot this firing stands for, as Workers' controller.scheduledTime would give it.
-      const slot = self.currentRun() ?? deps.clock.now();
-      await runScheduled(deps, expr, slot);
-    }),
-  );
+  const crons = vars.DISABLE_CRON === '1' ? [] : startCrons(deps);
 
   const server = await new Promise<ReturnType<typeof serve>>((resolveServer) => {
     const s = serve({ fetch: app.fetch, port: settings.port, hostname: settings.host }, (info) => {

@@ -40,3 +40,21 @@ describe('scheduled jobs: one run per cron slot', () => {
     expect(await runScheduled(t.deps, '*/5 * * * *', new Date())).toEqual([]);
   });
 });
+
+describe('the Node scheduler runs the same cron table', () => {
+  it('one Cron per entry of the table, in UTC: the daily check next fires at 00:00 UTC (08:00 Beijing)', async () => {
+    const { startCrons } = await import('../../src/node.ts');
+    const crons = startCrons(t.deps);
+    try {
+      expect(crons.map((c) => c.getPattern())).toEqual(['0 0 * * *', '*/10 * * * *']);
+      const next = crons[0].nextRun(new Date('2026-11-23T10:00:00Z'))!;
+      expect(next.toISOString()).toBe('2026-11-24T00:00:00.000Z');
+      // Firing it by hand runs the daily check through runScheduled, recorded once per slot.
+      const before = await countRows(t, 'binzhou', "job_runs where job = 'daily-check'");
+      await crons[0].trigger();
+      expect(await countRows(t, 'binzhou', "job_runs where job = 'daily-check'")).toBe(before + 1);
+    } finally {
+      crons.forEach((c) => c.stop());
+    }
+  });
+});
