@@ -95,8 +95,14 @@ const order = (a: ComplianceResult, b: ComplianceResult) =>
   a.due.localeCompare(b.due) || a.ruleId.localeCompare(b.ruleId, 'en', { numeric: true }) || a.period.start.localeCompare(b.period.start) || a.subject.id.localeCompare(b.subject.id);
 const summarise = (items: ComplianceResult[]) => Object.fromEntries(Object.keys(statuses).map((s) => [s, items.filter((r) => r.status === s).length]));
 
-export const complianceRoutes = (deps: AppDeps) =>
-  new Hono<AppEnv>()
+export const complianceRoutes = (deps: AppDeps) => {
+  /** Every rule evaluated as of the query's asOf, keeping one subject's results. */
+  const oneSubject = async (c: Context<AppEnv>, asOfParam: string | undefined, keep: (r: ComplianceResult) => boolean) => {
+    const asOf = parseAsOf(asOfParam, c.var.tenant.timeZone, deps.clock.now());
+    const items = (await evaluateTenant(c.var.db, c.var.tenant, { asOf })).filter(keep).sort(order);
+    return c.json({ asOf: asOf.toISOString(), items: items.map(view), nextCursor: null, summary: summarise(items) });
+  };
+  return new Hono<AppEnv>()
     .get('/rules', doc({ tag: '考核', summary: '本妇联的考核规则（含文件出处和解释）', ok: { schema: v.object({ items: v.array(v.unknown()), campaigns: v.array(v.unknown()) }) } }), (c) =>
       c.json({ items: c.var.tenant.rules, campaigns: c.var.tenant.campaigns }),
     )
@@ -127,9 +133,7 @@ export const complianceRoutes = (deps: AppDeps) =>
       const { id } = c.req.valid('param');
       const person = await c.var.db.query.people.findFirst({ columns: { id: true }, where: and(eq(people.id, id), isNull(people.deletedAt), peopleScope(c.var.user)) });
       if (!person) throw notFound();
-      const asOf = parseAsOf(c.req.valid('query').asOf, c.var.tenant.timeZone, deps.clock.now());
-      const items = (await evaluateTenant(c.var.db, c.var.tenant, { asOf })).filter((r) => r.subject.personId === id).sort(order);
-      return c.json({ asOf: asOf.toISOString(), items: items.map(view), nextCursor: null, summary: summarise(items) });
+      return oneSubject(c, c.req.valid('query').asOf, (r) => r.subject.personId === id);
     })
     .get('/compliance/org-units/:id', doc({ tag: '考核', summary: '一个组织的全部考核结果（含以其为对象的规则和其案件）', ok: { schema: ListResult } }), validate('param', IdParam), validate('query', OneQuery), async (c) => {
       const { id } = c.req.valid('param');
@@ -137,12 +141,8 @@ export const complianceRoutes = (deps: AppDeps) =>
       const inScope = user.access === 'admin' || (user.access === 'supervisor' && !!user.orgUnitId && (await isWithin(c.var.db, user.orgUnitId, id)));
       const exists = inScope && (await c.var.db.query.orgUnits.findFirst({ columns: { id: true }, where: (o, { and, eq, isNull }) => and(eq(o.id, id), isNull(o.deletedAt)) }));
       if (!exists) throw notFound();
-      const asOf = parseAsOf(c.req.valid('query').asOf, c.var.tenant.timeZone, deps.clock.now());
       const isRoot = id === c.var.tenant.orgUnits.id;
-      const items = (await evaluateTenant(c.var.db, c.var.tenant, { asOf }))
-        .filter((r) => (r.subject.type === 'tenant' ? isRoot : r.subject.type !== 'person' && r.subject.orgUnitId === id))
-        .sort(order);
-      return c.json({ asOf: asOf.toISOString(), items: items.map(view), nextCursor: null, summary: summarise(items) });
+      return oneSubject(c, c.req.valid('query').asOf, (r) => (r.subject.type === 'tenant' ? isRoot : r.subject.type !== 'person' && r.subject.orgUnitId === id));
     })
     .get(
       '/deadlines',
@@ -161,3 +161,4 @@ export const complianceRoutes = (deps: AppDeps) =>
         return c.json({ asOf: asOf.toISOString(), today: localDate(asOf, tenant.timeZone), items: items.map(view) });
       },
     );
+};
