@@ -21,6 +21,10 @@ import { checkRoutes } from './routes/checks.ts';
 import { resources } from './records/resources.ts';
 import { idempotency } from './middleware/idempotency.ts';
 import { renderDocsPage } from './routes/docs.ts';
+import { isBusyError } from './db/busy.ts';
+
+/** Seconds a client is told to wait after a 503. */
+const RETRY_AFTER_SECONDS = '2';
 
 export const API_VERSION = '0.1.0';
 
@@ -41,6 +45,7 @@ export function detectLang(header: string | undefined): Lang {
 
 function toAppError(err: unknown): AppError | undefined {
   if (err instanceof AppError) return err;
+  if (isBusyError(err)) return new AppError('DATABASE_BUSY');
   if (err instanceof HTTPException) {
     if (err.status === 400 && /json/i.test(err.message)) return new AppError('MALFORMED_JSON');
     if (err.status === 413) return new AppError('PAYLOAD_TOO_LARGE');
@@ -128,6 +133,7 @@ export function createApp(deps: AppDeps) {
     const known = toAppError(err);
     const appErr = known ?? new AppError('INTERNAL');
     if (!known) deps.log.error('unhandled_error', { requestId: c.var.requestId, kind: errorKind(err), path: c.req.routePath });
+    if (appErr.status === 503) c.header('Retry-After', RETRY_AFTER_SECONDS);
     return c.json(errorBody(appErr, c.var.lang ?? 'zh-CN', c.var.requestId ?? ''), appErr.status as 400);
   });
   return app;

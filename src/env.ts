@@ -55,6 +55,17 @@ export function parseConfig(vars: Record<string, unknown>): AppConfig {
   };
 }
 
+/**
+ * How long a request, job or CLI command waits for a local database file that
+ * another process has locked (`DB_BUSY_WAIT_MS`, default 5 s) before it gives
+ * up with 503 / "数据库忙"; each wait step blocks the event loop at most 50 ms.
+ */
+export function sharedFileSettings(vars: Record<string, unknown>): { busyTimeoutMs: number; waitMs: number } {
+  const r = v.safeParse(v.object({ DB_BUSY_WAIT_MS: intString(5000, 0, 120_000) }), vars);
+  if (!r.success) throw new Error('配置无效 (invalid configuration): DB_BUSY_WAIT_MS 须为 0–120000 的整数毫秒');
+  return { busyTimeoutMs: 50, waitMs: r.output.DB_BUSY_WAIT_MS };
+}
+
 /** `LIBSQL_URL_<ID>` / `LIBSQL_AUTH_TOKEN_<ID>`: where a tenant's database lives, when not the local file. */
 export function tenantDatabaseVars(tenantId: string) {
   const suffix = tenantId.toUpperCase().replace(/-/g, '_');

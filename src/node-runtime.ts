@@ -7,8 +7,9 @@ import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { resolve, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { createClient, type Client } from '@libsql/client';
+import { createSharedFileClient } from './db/shared-file-client.ts';
 import { makeDb, type Db } from './db/client.ts';
-import { parseConfig, tenantDatabaseFromVars, type AppDeps } from './env.ts';
+import { parseConfig, sharedFileSettings, tenantDatabaseFromVars, type AppDeps } from './env.ts';
 import { loadTenantsFromDir } from './tenants/load-dir.ts';
 import type { TenantConfig } from './tenants/schema.ts';
 import { systemClock } from './lib/clock.ts';
@@ -49,15 +50,21 @@ export function tenantDatabaseUrl(tenant: TenantConfig, vars: NodeJS.ProcessEnv,
   return tenantDatabaseFromVars(tenant.id, vars) ?? { url: `file:${join(dataDir, `${tenant.id}.db`)}` };
 }
 
-/** Opens (and caches) one libSQL client per tenant. */
+/**
+ * Opens (and caches) one libSQL client per tenant. Local files get the shared
+ * file client (busy timeout, a fresh connection after a busy error, retries,
+ * then DatabaseBusyError), because other processes may open the same file.
+ */
 export function tenantDatabases(vars: NodeJS.ProcessEnv, dataDir: string) {
   const clients = new Map<string, { client: Client; db: Db }>();
+  const sharing = sharedFileSettings(vars);
   const open = (tenant: TenantConfig) => {
     let entry = clients.get(tenant.id);
     if (!entry) {
       const target = tenantDatabaseUrl(tenant, vars, dataDir);
-      if (target.url.startsWith('file:')) mkdirSync(dataDir, { recursive: true });
-      const client = createClient(target);
+      const local = target.url.startsWith('file:');
+      if (local) mkdirSync(dataDir, { recursive: true });
+      const client = local ? createSharedFileClient(target, sharing) : createClient(target);
       entry = { client, db: makeDb(client) };
       clients.set(tenant.id, entry);
     }
@@ -65,7 +72,7 @@ export function tenantDatabases(vars: NodeJS.ProcessEnv, dataDir: string) {
   };
   return {
     database: (tenant: TenantConfig) => open(tenant).db,
-    /** WAL lets readers go on while one writer writes; harmless (ignored) on remote databases. */
+    /** WAL lets readers go on while one writer writes, and other processes read while the server writes. */
     async prepare(tenant: TenantConfig) {
       const { client } = open(tenant);
       if (tenantDatabaseUrl(tenant, vars, dataDir).url.startsWith('file:')) await client.execute('PRAGMA journal_mode=WAL');

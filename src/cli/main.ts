@@ -8,6 +8,7 @@ import { buildNodeDeps } from '../node-runtime.ts';
 import { installZhMessages } from '../lib/valibot-zh.ts';
 import { AppError, errorCodes } from '../lib/errors.ts';
 import { silentLogger } from '../lib/logger.ts';
+import { isBusyError } from '../db/busy.ts';
 import { UsageError, check, importFile, migrate, tenants, token, userAdd, type CliContext } from './commands.ts';
 
 const USAGE = `用法 usage: npx grassroots <命令> [选项]
@@ -63,6 +64,17 @@ export async function main(argv: string[], out: (s: string) => void = console.lo
   }
 }
 
+/**
+ * What to print for an unexpected failure: its kind and what to do, never its
+ * message. Driver messages carry the SQL and its parameters: emails, password
+ * hashes, names, email bodies.
+ */
+export function describeFailure(e: unknown): string {
+  if (isBusyError(e)) return `错误 DATABASE_BUSY: 数据库忙，另一个程序一直占用着写锁，未写入任何内容。请稍后重试（可用 DB_BUSY_WAIT_MS 延长等待，当前 ${process.env.DB_BUSY_WAIT_MS ?? 5000} 毫秒）。`;
+  const kind = [(e as Error)?.name, (e as { code?: string })?.code, ((e as { cause?: { code?: string } })?.cause)?.code].filter(Boolean).join('/') || typeof e;
+  return `错误 ${kind}: 命令未完成。请检查数据库文件和配置后重试；如反复出现，请把这行错误类型报告给维护人员。`;
+}
+
 /** Runs the CLI on process.argv and exits with its code. */
 export function run() {
   return main(process.argv.slice(2)).then(
@@ -70,7 +82,7 @@ export function run() {
     (e) => {
       if (e instanceof AppError) console.error(`错误 ${e.code}: ${e.detail?.zh ?? errorCodes[e.code].zh}${e.fields ? '\n' + e.fields.map((f) => `  ${f.path}: ${f.message}`).join('\n') : ''}`);
       else if (e instanceof UsageError || (e as { code?: string }).code?.startsWith?.('ERR_PARSE_ARGS')) console.error((e as Error).message);
-      else console.error(e instanceof Error ? e.message : e);
+      else console.error(describeFailure(e));
       process.exit(e instanceof UsageError ? 2 : 1);
     },
   );

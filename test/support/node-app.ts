@@ -32,7 +32,7 @@ export interface TestApp {
 export async function makeTestApp(opts: { now?: string; log?: Logger; vars?: Record<string, string>; mail?: AppDeps['mail'] } = {}): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'grassroots-node-'));
   const tenants = loadTenantsFromDir(TENANTS_DIR);
-  const dbs = tenantDatabases({}, dir);
+  const dbs = tenantDatabases(opts.vars ?? {}, dir);
   let now = new Date(opts.now ?? '2026-11-23T02:00:00.000Z');
   const deps: AppDeps = {
     config: parseConfig({ JWT_SECRET: TEST_SECRET, ...opts.vars }),
