@@ -21,7 +21,7 @@ import { checkRoutes } from './routes/checks.ts';
 import { resources } from './records/resources.ts';
 import { idempotency } from './middleware/idempotency.ts';
 import { renderDocsPage } from './routes/docs.ts';
-import { isBusyError } from './db/busy.ts';
+import { isBusyError } from './db/errors.ts';
 
 /** Seconds a client is told to wait after a 503. */
 const RETRY_AFTER_SECONDS = '2';

@@ -8,7 +8,7 @@ import { buildNodeDeps } from '../node-runtime.ts';
 import { installZhMessages } from '../lib/valibot-zh.ts';
 import { AppError, errorCodes } from '../lib/errors.ts';
 import { silentLogger } from '../lib/logger.ts';
-import { isBusyError } from '../db/busy.ts';
+import { isBusyError } from '../db/errors.ts';
 import { UsageError, check, importFile, migrate, tenants, token, userAdd, type CliContext } from './commands.ts';
 
 const USAGE = `用法 usage: npx grassroots <命令> [选项]

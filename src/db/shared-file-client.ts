@@ -25,7 +25,7 @@
  * - refuses interactive transactions: one would hold the write lock across
  *   awaits and could not be retried. Use `db.batch`.
  */
-import { DatabaseBusyError, isBusyError } from './busy.ts';
+import { DatabaseBusyError, isBusyError } from './errors.ts';
 import { createClient, LibsqlError, type Client, type Config, type InArgs, type InStatement, type ResultSet, type Transaction, type TransactionMode } from '@libsql/client';
 
 export interface SharedFileOptions {

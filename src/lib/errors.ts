@@ -16,6 +16,7 @@ export const errorCodes = {
   NOT_FOUND: { status: 404, zh: '未找到该记录', en: 'Not found' },
   ROUTE_NOT_FOUND: { status: 404, zh: '接口不存在', en: 'No such endpoint' },
   CONFLICT: { status: 409, zh: '与现有数据冲突', en: 'Conflicts with existing data' },
+  IDEMPOTENCY_IN_PROGRESS: { status: 409, zh: '使用同一 Idempotency-Key 的请求仍在处理中，请稍后重试', en: 'A request with this Idempotency-Key is still being processed; retry later' },
   PAYLOAD_TOO_LARGE: { status: 413, zh: '请求体过大', en: 'The request body is too large' },
   TOO_MANY_ATTEMPTS: { status: 429, zh: '登录失败次数过多，请 15 分钟后再试', en: 'Too many failed logins; try again in 15 minutes' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, zh: '请求体须为 JSON（Content-Type: application/json）', en: 'The body must be JSON (Content-Type: application/json)' },

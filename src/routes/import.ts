@@ -36,6 +36,6 @@ export const importRoutes = (deps: AppDeps) =>
       if (!prepared.length) throw new AppError('VALIDATION_FAILED', { detail: { zh: '文件中没有记录', en: 'The file has no rows' } });
       const now = deps.clock.now();
       const { items, ids } = importStatements({ db: c.var.db, actorId: c.var.user.id, requestId: c.var.requestId, now }, c.var.user, def, prepared);
-      return commitWrite(c, now, items, 201, { resource: def.path, imported: ids.length, ids });
+      return commitWrite(c, items, 201, { resource: def.path, imported: ids.length, ids });
     },
   );

@@ -2,6 +2,8 @@ import { Hono } from 'hono';
 import * as v from 'valibot';
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import { ulid } from 'ulid';
+import { commitWrite } from '../middleware/idempotency.ts';
+import { isUniqueViolation } from '../db/errors.ts';
 import type { AppDeps, AppEnv } from '../env.ts';
 import { orgUnits, people } from '../../db/schema.ts';
 import { orgLevelDepth, orgLevels, orgTypes } from '../domain/glossary.ts';
@@ -112,9 +114,12 @@ export const orgUnitRoutes = (deps: AppDeps) =>
         updatedAt: now,
         deletedAt: null,
       };
-      const inserted = await db.insert(orgUnits).values(row).onConflictDoNothing().returning({ id: orgUnits.id });
-      if (!inserted.length) throw conflict('该组织 id 已存在', 'An org unit with that id exists');
-      return c.json(orgUnitView(row), 201);
+      try {
+        return await commitWrite(c, [db.insert(orgUnits).values(row)], 201, orgUnitView(row));
+      } catch (e) {
+        if (isUniqueViolation(e)) throw conflict('该组织 id 已存在', 'An org unit with that id exists');
+        throw e;
+      }
     })
     .patch('/:id', doc({ tag: '组织', summary: '修改组织（管理员）', ok: { schema: OrgUnitSchema } }), requireAccess('admin'), validate('param', IdParam), validate('json', UpdateBody), async (c) => {
       const { id } = c.req.valid('param');

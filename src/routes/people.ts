@@ -2,6 +2,8 @@ import { Hono } from 'hono';
 import * as v from 'valibot';
 import { and, asc, eq, gt, isNull, ne, sql, type SQL } from 'drizzle-orm';
 import { ulid } from 'ulid';
+import { commitWrite } from '../middleware/idempotency.ts';
+import { isUniqueViolation } from '../db/errors.ts';
 import type { AppDeps, AppEnv } from '../env.ts';
 import { people, orgUnits } from '../../db/schema.ts';
 import { AppError, conflict, notFound } from '../lib/errors.ts';
@@ -76,14 +78,13 @@ async function assertOrgUnit(db: Db, id: string | null | undefined) {
 }
 
 const emailTaken = () => conflict('该邮箱已被使用', 'That email is already in use');
-const isUniqueViolation = (e: unknown) => /UNIQUE constraint failed/i.test(String((e as { cause?: unknown })?.cause ?? e) + String((e as Error)?.message));
 
 /** Guards a change that would leave the tenant without an admin: true if another live admin exists. */
 const anotherAdminExists = (id: string) =>
   sql`exists (select 1 from people p2 where p2.access = 'admin' and p2.deleted_at is null and p2.id <> ${id})`;
 
-/** Creates one person (the API's POST and `grassroots user add` both come here). */
-export async function createPerson(db: Db, body: v.InferOutput<typeof CreatePersonBody>, now: Date): Promise<PersonRow> {
+/** Checks a new person against the database and builds her row (the API's POST and `grassroots user add` both come here). */
+async function newPersonRow(db: Db, body: v.InferOutput<typeof CreatePersonBody>, now: Date): Promise<PersonRow> {
   await assertOrgUnit(db, body.orgUnitId);
   if (body.password && !body.email) throw new AppError('VALIDATION_FAILED', { fields: [{ path: 'email', message: '设置密码时必须填写邮箱' }] });
   const at = now.toISOString();
@@ -103,6 +104,12 @@ export async function createPerson(db: Db, body: v.InferOutput<typeof CreatePers
     updatedAt: at,
     deletedAt: null,
   };
+  return row;
+}
+
+/** Creates one person. */
+export async function createPerson(db: Db, body: v.InferOutput<typeof CreatePersonBody>, now: Date): Promise<PersonRow> {
+  const row = await newPersonRow(db, body, now);
   try {
     await db.insert(people).values(row);
   } catch (e) {
@@ -145,9 +152,15 @@ export const peopleRoutes = (deps: AppDeps) =>
       if (!row) throw notFound();
       return c.json(personView(row));
     })
-    .post('/', doc({ tag: '人员', summary: '新增人员（管理员）', ok: { status: 201, schema: PersonSchema } }), requireAccess('admin'), validate('json', CreatePersonBody), async (c) =>
-      c.json(personView(await createPerson(c.var.db, c.req.valid('json'), deps.clock.now())), 201),
-    )
+    .post('/', doc({ tag: '人员', summary: '新增人员（管理员）', ok: { status: 201, schema: PersonSchema } }), requireAccess('admin'), validate('json', CreatePersonBody), async (c) => {
+      const row = await newPersonRow(c.var.db, c.req.valid('json'), deps.clock.now());
+      try {
+        return await commitWrite(c, [c.var.db.insert(people).values(row)], 201, personView(row));
+      } catch (e) {
+        if (isUniqueViolation(e)) throw emailTaken();
+        throw e;
+      }
+    })
     .patch('/:id', doc({ tag: '人员', summary: '修改人员（管理员）', ok: { schema: PersonSchema } }), requireAccess('admin'), validate('param', IdParam), validate('json', UpdateBody), async (c) => {
       const { id } = c.req.valid('param');
       const body = c.req.valid('json');

@@ -125,7 +125,7 @@ export function recordRoutes(def: ResourceDef, deps: AppDeps) {
         const record: Row = { ...storedRow(def, row), id: newRecordId(), createdBy: user.id, createdAt: now, updatedAt: now, deletedAt: null };
         if (def.fields.submittedAt && !record.submittedAt) record.submittedAt = now;
         const ctx = auditCtx(c);
-        return commitWrite(c, ctx.now, [c.var.db.insert(t).values(record as never), auditInsert(ctx, 'create', def.path, String(record.id), diff(def.fields, null, row))], 201, toView(def, record, user));
+        return commitWrite(c, [c.var.db.insert(t).values(record as never), auditInsert(ctx, 'create', def.path, String(record.id), diff(def.fields, null, row))], 201, toView(def, record, user));
       },
     )
     .patch('/:id', doc({ tag, summary: `修改${def.label}`, ok: { schema: View } }), validate('param', IdParam), validate('json', update), async (c) => {

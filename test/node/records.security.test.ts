@@ -158,4 +158,36 @@ describe('Idempotency-Key', () => {
     for (let i = 0; i < 2; i++) expect((await t.request('/v1/binzhou/people', { method: 'POST', token: admin, json: { name: '幂等' }, headers: { 'idempotency-key': 'person-1' } })).status).toBe(201);
     expect(await countRows(t, 'binzhou', 'people')).toBe(before + 1);
   });
+
+  it('three identical POST /people sent at once with one key: all 201, one person, the key reserved before the password is hashed', async () => {
+    const before = await countRows(t, 'binzhou', 'people');
+    const body = { name: '并发幂等', email: 'idem-burst@binzhou.cn', password: 'idem-pass-123' };
+    const all = await Promise.all(Array.from({ length: 3 }, () => t.request('/v1/binzhou/people', { method: 'POST', token: admin, json: body, headers: { 'idempotency-key': 'person-burst' } })));
+    expect(all.map((r) => r.status)).toEqual([201, 201, 201]);
+    expect(all.filter((r) => r.headers.get('idempotent-replayed') === 'true')).toHaveLength(2);
+    expect(new Set(await Promise.all(all.map(async (r) => ((await r.json()) as View).id))).size).toBe(1);
+    expect(await countRows(t, 'binzhou', 'people')).toBe(before + 1);
+  });
+
+  it('concurrent POST /org-units and POST /checks/run with one key each run once', async () => {
+    const before = await countRows(t, 'binzhou', 'org_units');
+    const unit = { name: '幂等组织', level: 'city', type: 'department', parentId: 'binzhou' };
+    const units = await Promise.all(Array.from({ length: 3 }, () => t.request('/v1/binzhou/org-units', { method: 'POST', token: admin, json: unit, headers: { 'idempotency-key': 'unit-burst' } })));
+    expect(units.map((r) => r.status)).toEqual([201, 201, 201]);
+    expect(await countRows(t, 'binzhou', 'org_units')).toBe(before + 1);
+    const runsBefore = await countRows(t, 'binzhou', 'job_runs');
+    const checks = await Promise.all(Array.from({ length: 3 }, () => t.request('/v1/binzhou/checks/run', { method: 'POST', token: admin, json: { asOf: '2012-04-21', dryRun: false }, headers: { 'idempotency-key': 'check-burst' } })));
+    expect(checks.map((r) => r.status)).toEqual([200, 200, 200]);
+    expect(new Set(await Promise.all(checks.map((r) => r.text()))).size).toBe(1);
+    expect(await countRows(t, 'binzhou', 'job_runs')).toBe(runsBefore + 1);
+  });
+
+  it('a request that fails releases its key: the same failing request is not replayed, and a corrected request with that key is created', async () => {
+    const bad = await t.request('/v1/binzhou/org-units', { method: 'POST', token: admin, json: { name: '无上级', level: 'city', type: 'department', parentId: 'nowhere' }, headers: { 'idempotency-key': 'unit-fail' } });
+    expect(bad.status).toBe(400);
+    const again = await t.request('/v1/binzhou/org-units', { method: 'POST', token: admin, json: { name: '无上级', level: 'city', type: 'department', parentId: 'nowhere' }, headers: { 'idempotency-key': 'unit-fail' } });
+    expect([again.status, again.headers.get('idempotent-replayed')]).toEqual([400, null]);
+    const fixed = await t.request('/v1/binzhou/org-units', { method: 'POST', token: admin, json: { name: '有上级', level: 'city', type: 'department', parentId: 'binzhou' }, headers: { 'idempotency-key': 'unit-fail' } });
+    expect(fixed.status).toBe(201);
+  });
 });

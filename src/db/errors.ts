@@ -1,8 +1,8 @@
 /**
- * A database that another process holds locked: the error the shared file
- * client throws when it has waited long enough, and how to recognise a busy
- * error from any driver. Runtime-neutral (no driver import), so the app and
- * the worker bundle can use it.
+ * Database errors the app tells apart: a database that another process holds
+ * locked (DatabaseBusyError, which the shared file client throws once it has
+ * waited long enough, and SQLITE_BUSY from any driver) and a unique
+ * constraint. Runtime-neutral (no driver import), so the worker bundle can use it.
  */
 /** The database stayed locked by another process for longer than this client waits. */
 export class DatabaseBusyError extends Error {
@@ -19,6 +19,14 @@ export function isBusyError(err: unknown): boolean {
   for (let e = err as { code?: unknown; extendedCode?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
     if (e instanceof DatabaseBusyError) return true;
     if (BUSY_CODE.test(String(e.code ?? '')) || BUSY_CODE.test(String(e.extendedCode ?? ''))) return true;
+  }
+  return false;
+}
+
+/** A UNIQUE constraint failed (drizzle wraps the driver's error; its message stays out of responses and logs). */
+export function isUniqueViolation(err: unknown): boolean {
+  for (let e = err as { message?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
+    if (/UNIQUE constraint failed|SQLITE_CONSTRAINT_(UNIQUE|PRIMARYKEY)/.test(String(e.message ?? e))) return true;
   }
   return false;
 }
