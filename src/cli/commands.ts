@@ -11,6 +11,7 @@ import { tenantDatabaseUrl } from '../node-runtime.ts';
 import { findResource, importStatements, parseRows, validateRows } from '../records/import.ts';
 import { checkInstant, recordManualRun, runCheck } from '../jobs/checks.ts';
 import { localDateTime } from '../lib/time.ts';
+import { DateOrInstant, MAX_DATE, MIN_DATE } from '../lib/dates.ts';
 import { resources } from '../records/resources.ts';
 import { migrateTenantDb, migrationState } from '../db/migrate.ts';
 import { provisionTenant } from '../db/provision.ts';
@@ -113,7 +114,7 @@ export async function check({ deps, dbs, values, out }: CliContext): Promise<num
   const all = deps.tenants.list();
   const [tenant] = pickTenants(all, values.tenant ?? '');
   const raw = values['as-of'];
-  if (raw && !/^\d{4}-\d{2}-\d{2}$/.test(raw) && Number.isNaN(Date.parse(raw))) throw new UsageError('--as-of 应为日期 YYYY-MM-DD 或 ISO 8601 时间');
+  if (raw && !v.is(DateOrInstant, raw)) throw new UsageError(`--as-of 应为 ${MIN_DATE} 至 ${MAX_DATE} 之间的日期 YYYY-MM-DD 或带时区的 ISO 8601 时间`);
   const asOf = checkInstant(raw, tenant.timeZone, deps.clock.now());
   const db = deps.database(tenant);
   await dbs.prepare(tenant);

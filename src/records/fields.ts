@@ -5,6 +5,7 @@
  */
 import * as v from 'valibot';
 import { msg } from '../lib/valibot-zh.ts';
+import { CalendarDate, Instant } from '../lib/dates.ts';
 
 export type FieldKind = 'text' | 'date' | 'instant' | 'int' | 'bool' | 'enum' | 'categories' | 'ref';
 
@@ -24,14 +25,8 @@ export interface FieldSpec {
   schema: v.GenericSchema;
 }
 
-const Date_ = v.pipe(v.string(), v.isoDate());
 /** Text may hold line breaks and tabs but no other control characters. */
 export const noControlChars = v.regex(/^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$/, msg('包含不允许的控制字符', 'contains control characters'));
-const Instant = v.pipe(
-  v.string(),
-  v.check((s) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(s) && !Number.isNaN(Date.parse(s)), msg('时间须为带时区的 ISO 8601，例如 2012-04-20T23:59:00+08:00', 'an ISO 8601 instant with a zone')),
-  v.transform((s) => new Date(s).toISOString()),
-);
 const RefId = v.pipe(v.string(), v.minLength(1), v.maxLength(64), v.regex(/^[A-Za-z0-9_-]+$/));
 
 export const f = {
@@ -43,7 +38,7 @@ export const f = {
       ? v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(opts.max ?? 2000), noControlChars)
       : v.pipe(v.string(), v.trim(), v.maxLength(opts.max ?? 2000), noControlChars),
   }),
-  date: (label: string, required = false): FieldSpec => ({ kind: 'date', label, required, schema: Date_ }),
+  date: (label: string, required = false): FieldSpec => ({ kind: 'date', label, required, schema: CalendarDate }),
   instant: (label: string, required = false): FieldSpec => ({ kind: 'instant', label, required, schema: Instant }),
   int: (label: string, opts: { required?: boolean; min?: number; max?: number } = {}): FieldSpec => ({
     kind: 'int',

@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import * as v from 'valibot';
+import { CalendarDate } from '../lib/dates.ts';
 import { and, desc, eq, gte, lt, type SQL } from 'drizzle-orm';
 import type { AppDeps, AppEnv } from '../env.ts';
 import { auditLog } from '../../db/schema.ts';
@@ -15,8 +16,8 @@ const Query = v.strictObject({
   recordId: v.optional(Id),
   actor: v.optional(Id),
   action: v.optional(v.picklist(['create', 'update', 'delete', 'read', 'import'])),
-  from: v.optional(v.pipe(v.string(), v.isoDate())),
-  to: v.optional(v.pipe(v.string(), v.isoDate())),
+  from: v.optional(CalendarDate),
+  to: v.optional(CalendarDate),
 });
 const Entry = v.object({
   id: v.string(),

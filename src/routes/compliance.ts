@@ -4,7 +4,8 @@ import type { AppDeps, AppEnv } from '../env.ts';
 import { notFound } from '../lib/errors.ts';
 import { validate } from '../lib/validate.ts';
 import { doc, encodeCursor, decodeCursor } from '../lib/openapi.ts';
-import { endOfLocalDay, localDate } from '../lib/time.ts';
+import { daysBetween, endOfLocalDay, localDate } from '../lib/time.ts';
+import { msg } from '../lib/valibot-zh.ts';
 import { subtreeIds, isWithin } from '../db/org-tree.ts';
 import { evaluateTenant, type ComplianceResult } from '../rules/engine.ts';
 import { statuses, type Status } from '../rules/status.ts';
@@ -13,8 +14,8 @@ import { people } from '../../db/schema.ts';
 import { csvBody, csvResponse } from '../records/csv.ts';
 import { and, eq, isNull } from 'drizzle-orm';
 import { AsOfSchema, Id, IdParam, isDateOnly } from './schemas.ts';
+import { CalendarDate } from '../lib/dates.ts';
 
-const IsoDate = v.pipe(v.string(), v.isoDate());
 /** A date here means the end of that day in the tenant's zone. */
 const AsOf = v.pipe(AsOfSchema, v.description('时刻（ISO 8601）或日期（当天北京时间结束时）'));
 const StatusList = v.pipe(
@@ -34,13 +35,27 @@ const ComplianceQuery = v.strictObject({
   cursor: v.optional(v.pipe(v.string(), v.maxLength(20))),
   format: v.optional(v.pipe(v.picklist(['json', 'csv']), v.description('csv：导出全部结果（UTF-8 带 BOM，中文表头）'))),
 });
-const DeadlinesQuery = v.strictObject({
-  from: IsoDate,
-  to: IsoDate,
-  asOf: v.optional(AsOf),
-  rule: v.optional(v.pipe(v.string(), v.maxLength(20))),
-  status: v.optional(StatusList),
-});
+/** The longest window /deadlines evaluates in one request: a year, as a calendar or a plan needs. */
+export const MAX_DEADLINE_WINDOW_DAYS = 366;
+const DeadlinesQuery = v.pipe(
+  v.strictObject({
+    from: v.pipe(CalendarDate, v.description('期限不早于此日（含）')),
+    to: v.pipe(CalendarDate, v.description(`期限不晚于此日（含）；与 from 相隔最多 ${MAX_DEADLINE_WINDOW_DAYS} 天`)),
+    asOf: v.optional(AsOf),
+    rule: v.optional(v.pipe(v.string(), v.maxLength(20))),
+    status: v.optional(StatusList),
+    limit: Limit,
+    cursor: v.optional(v.pipe(v.string(), v.maxLength(20))),
+  }),
+  v.forward(
+    v.partialCheck([['from'], ['to']], (q) => q.to >= q.from, msg('to 不能早于 from', 'to must not be before from')),
+    ['to'],
+  ),
+  v.forward(
+    v.partialCheck([['from'], ['to']], (q) => daysBetween(q.from, q.to) < MAX_DEADLINE_WINDOW_DAYS, msg(`时间窗口最长 ${MAX_DEADLINE_WINDOW_DAYS} 天，请分段查询`, `the window may span at most ${MAX_DEADLINE_WINDOW_DAYS} days`)),
+    ['to'],
+  ),
+);
 const OneQuery = v.strictObject({ asOf: v.optional(AsOf) });
 
 const PartResultSchema = v.object({ label: v.string(), metric: v.string(), target: v.nullable(v.number()), actual: v.nullable(v.number()), targetText: v.string(), actualText: v.string(), met: v.boolean(), missing: v.array(v.string()) });
@@ -93,6 +108,12 @@ function complianceCsv(results: ComplianceResult[]): string {
 const view = (r: ComplianceResult) => ({ ...r, statusLabel: statuses[r.status] });
 const order = (a: ComplianceResult, b: ComplianceResult) =>
   a.due.localeCompare(b.due) || a.ruleId.localeCompare(b.ruleId, 'en', { numeric: true }) || a.period.start.localeCompare(b.period.start) || a.subject.id.localeCompare(b.subject.id);
+/** One page of sorted results; the cursor is the offset of the next page. */
+function pageOfResults(results: ComplianceResult[], cursor: string | undefined, limit: number) {
+  const offset = Number(decodeCursor(cursor) ?? 0) || 0;
+  const page = results.slice(offset, offset + limit);
+  return { page, nextCursor: offset + limit < results.length ? encodeCursor(String(offset + limit)) : null };
+}
 const summarise = (items: ComplianceResult[]) => Object.fromEntries(Object.keys(statuses).map((s) => [s, items.filter((r) => r.status === s).length]));
 
 export const complianceRoutes = (deps: AppDeps) => {
@@ -123,10 +144,8 @@ export const complianceRoutes = (deps: AppDeps) => {
           .filter((r) => !q.status || q.status.includes(r.status))
           .sort(order);
         if (q.format === 'csv') return csvResponse(c, 'compliance', `考核结果-${tenant.name}`, complianceCsv(results));
-        const offset = Number(decodeCursor(q.cursor) ?? 0) || 0;
-        const page = results.slice(offset, offset + q.limit);
-        const next = offset + q.limit < results.length ? encodeCursor(String(offset + q.limit)) : null;
-        return c.json({ asOf: asOf.toISOString(), items: page.map(view), nextCursor: next, summary: summarise(results) });
+        const { page, nextCursor } = pageOfResults(results, q.cursor, q.limit);
+        return c.json({ asOf: asOf.toISOString(), items: page.map(view), nextCursor, summary: summarise(results) });
       },
     )
     .get('/compliance/people/:id', doc({ tag: '考核', summary: '一名人员的全部考核结果', ok: { schema: ListResult } }), validate('param', IdParam), validate('query', OneQuery), async (c) => {
@@ -146,7 +165,7 @@ export const complianceRoutes = (deps: AppDeps) => {
     })
     .get(
       '/deadlines',
-      doc({ tag: '考核', summary: '期限在 from–to（含）之间的事项及其当前状态', ok: { schema: v.object({ asOf: v.string(), items: v.array(ResultSchema) }) } }),
+      doc({ tag: '考核', summary: '期限在 from–to（含）之间的事项及其当前状态（分页）', description: `窗口最长 ${MAX_DEADLINE_WINDOW_DAYS} 天；按期限排序，每页 limit 条（默认 100，最多 1000），nextCursor 取下一页。`, ok: { schema: v.object({ asOf: v.string(), today: v.string(), items: v.array(ResultSchema), nextCursor: v.nullable(v.string()) }) } }),
       validate('query', DeadlinesQuery),
       async (c) => {
         const q = c.req.valid('query');
@@ -158,7 +177,8 @@ export const complianceRoutes = (deps: AppDeps) => {
           .filter(visible)
           .filter((r) => !q.status || q.status.includes(r.status))
           .sort(order);
-        return c.json({ asOf: asOf.toISOString(), today: localDate(asOf, tenant.timeZone), items: items.map(view) });
+        const { page, nextCursor } = pageOfResults(items, q.cursor, q.limit);
+        return c.json({ asOf: asOf.toISOString(), today: localDate(asOf, tenant.timeZone), items: page.map(view), nextCursor });
       },
     );
 };

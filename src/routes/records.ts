@@ -21,9 +21,9 @@ import { newRecordId, prepareRow, refLookup, storedRow, toView } from '../record
 import { csvResponse, toCsv } from '../records/csv.ts';
 import { commitWrite } from '../middleware/idempotency.ts';
 import { Id, IdParam } from './schemas.ts';
+import { CalendarDate } from '../lib/dates.ts';
 
 type Row = Record<string, unknown>;
-const IsoDate = v.pipe(v.string(), v.isoDate());
 export const EXPORT_MAX_ROWS = 100_000;
 
 function filterSchema(spec: FieldSpec) {
@@ -52,7 +52,7 @@ export function listQuerySchema(def: ResourceDef): v.GenericSchema {
     person: v.optional(Id),
     orgUnit: v.optional(Id),
     subunits: v.optional(v.picklist(['true', 'false'])),
-    ...(def.dateField ? { from: v.optional(IsoDate), to: v.optional(IsoDate) } : {}),
+    ...(def.dateField ? { from: v.optional(CalendarDate), to: v.optional(CalendarDate) } : {}),
     format: v.optional(v.picklist(['json', 'csv'])),
     headers: v.optional(v.picklist(['zh', 'en'])),
     ...Object.fromEntries(def.filters.map((name) => [name, v.optional(filterSchema(def.fields[name]))])),

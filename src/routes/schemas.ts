@@ -49,9 +49,4 @@ export const OrgUnitTreeSchema: v.GenericSchema<OrgUnitTree> = v.object({
   children: v.array(v.lazy(() => OrgUnitTreeSchema)),
 });
 
-/** An instant (ISO 8601 with a zone) or a calendar date (whose meaning the route states). */
-export const AsOfSchema = v.pipe(
-  v.string(),
-  v.check((s) => /^\d{4}-\d{2}-\d{2}$/.test(s) || (/T/.test(s) && !Number.isNaN(Date.parse(s))), msg('应为日期 YYYY-MM-DD 或带时区的时间，例如 2012-04-21T08:00:00+08:00', 'a date YYYY-MM-DD or an ISO 8601 instant')),
-);
-export const isDateOnly = (s: string) => /^\d{4}-\d{2}-\d{2}$/.test(s);
+export { DateOrInstant as AsOfSchema, isDateOnly } from '../lib/dates.ts';
