@@ -97,11 +97,20 @@ export function createApp(deps: AppDeps) {
   const bodyLimitImport = limit(deps.config.maxImportBytes);
   app.use('/v1/*', (c, next) => (/^\/v1\/[^/]+\/import\/?$/.test(c.req.path) ? bodyLimitImport(c, next) : bodyLimitDefault(c, next)));
 
+  // Every body is UTF-8 text: invalid bytes are refused, never stored as U+FFFD.
   // valibot takes an array for an object with no keys; a JSON body must be an object.
+  const utf8 = new TextDecoder('utf-8', { fatal: true });
   app.use('/v1/*', async (c, next) => {
-    if (['POST', 'PATCH', 'PUT'].includes(c.req.method) && /^application\/([\w.-]+\+)?json/i.test(c.req.header('content-type') ?? '')) {
-      const body = await c.req.json().catch(() => ({}));
-      if (Array.isArray(body)) throw new AppError('VALIDATION_FAILED', { fields: [{ path: 'json', message: '请求体须为 JSON 对象' }] });
+    if (['POST', 'PATCH', 'PUT'].includes(c.req.method)) {
+      try {
+        utf8.decode(await c.req.arrayBuffer());
+      } catch {
+        throw new AppError('INVALID_ENCODING');
+      }
+      if (/^application\/([\w.-]+\+)?json/i.test(c.req.header('content-type') ?? '')) {
+        const body = await c.req.json().catch(() => ({}));
+        if (Array.isArray(body)) throw new AppError('VALIDATION_FAILED', { fields: [{ path: 'json', message: '请求体须为 JSON 对象' }] });
+      }
     }
     await next();
   });

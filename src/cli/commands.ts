@@ -104,7 +104,7 @@ export async function token({ deps, values, out }: CliContext): Promise<number> 
     where: and(eq(people.email, values.email.trim().toLowerCase()), isNull(people.deletedAt)),
   });
   if (!person || !person.passwordHash) throw new UsageError(`[${tenant.id}] 没有可登录的用户 ${values.email}`);
-  const { token } = await signToken(deps.config, { sub: person.id, tenant: tenant.id, access: person.access }, deps.clock.now(), ttl);
+  const { token } = await signToken(deps.config, { sub: person.id, tenant: tenant.id, access: person.access, ver: person.sessionVersion }, deps.clock.now(), ttl);
   out(token);
   return 0;
 }

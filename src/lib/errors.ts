@@ -6,6 +6,7 @@ export type Lang = 'zh-CN' | 'en';
 
 export const errorCodes = {
   VALIDATION_FAILED: { status: 400, zh: '请求参数不合法', en: 'The request is invalid' },
+  INVALID_ENCODING: { status: 400, zh: '请求体不是有效的 UTF-8 编码。CSV 文件请在 Excel 中“另存为”并选择“CSV UTF-8（逗号分隔）”后再上传', en: 'The request body is not valid UTF-8; save CSV files as "CSV UTF-8"' },
   MALFORMED_JSON: { status: 400, zh: '请求体不是合法的 JSON', en: 'The request body is not valid JSON' },
   UNAUTHENTICATED: { status: 401, zh: '未登录或登录凭证缺失', en: 'Authentication is required' },
   TOKEN_INVALID: { status: 401, zh: '登录凭证无效或已过期，请重新登录', en: 'The token is invalid or has expired' },

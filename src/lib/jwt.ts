@@ -9,6 +9,8 @@ export interface TokenClaims {
   sub: string;
   tenant: string;
   access: AccessRole;
+  /** The person's sessionVersion when the token was issued; a later change of login refuses the token. */
+  ver: number;
 }
 
 const keyOf = (config: AppConfig) => new TextEncoder().encode(config.jwt.secret);
@@ -16,7 +18,7 @@ const keyOf = (config: AppConfig) => new TextEncoder().encode(config.jwt.secret)
 export async function signToken(config: AppConfig, claims: TokenClaims, now: Date, ttlSeconds = config.jwt.ttlSeconds): Promise<{ token: string; expiresAt: Date }> {
   const iat = Math.floor(now.getTime() / 1000);
   const exp = iat + ttlSeconds;
-  const token = await new SignJWT({ tenant: claims.tenant, access: claims.access })
+  const token = await new SignJWT({ tenant: claims.tenant, access: claims.access, ver: claims.ver })
     .setProtectedHeader({ alg: JWT_ALG, typ: 'JWT' })
     .setSubject(claims.sub)
     .setIssuer(config.jwt.issuer)
@@ -37,9 +39,10 @@ export async function verifyToken(config: AppConfig, token: string, now: Date): 
       requiredClaims: ['exp', 'iat', 'sub', 'tenant'],
       currentDate: now,
     });
-    const { sub, tenant, access } = payload as Record<string, unknown>;
+    const { sub, tenant, access, ver = 0 } = payload as Record<string, unknown>;
     if (typeof sub !== 'string' || typeof tenant !== 'string' || (access !== 'admin' && access !== 'supervisor' && access !== 'member')) return null;
-    return { sub, tenant, access };
+    if (typeof ver !== 'number' || !Number.isSafeInteger(ver)) return null;
+    return { sub, tenant, access, ver };
   } catch (e) {
     if (e instanceof errors.JOSEError || e instanceof TypeError) return null;
     throw e;

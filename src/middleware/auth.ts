@@ -17,7 +17,8 @@ export interface AuthUser {
 /**
  * Bearer token → the caller. The token must verify (HS256 only; iss, aud, exp
  * required) and name this tenant; the person is then read from the tenant's
- * database so that a changed role or a deleted account takes effect at once.
+ * database so that a changed role, a deleted account or a changed login
+ * (sessionVersion) takes effect at once.
  */
 export const authMiddleware = (deps: AppDeps) =>
   createMiddleware<AppEnv>(async (c, next) => {
@@ -29,10 +30,11 @@ export const authMiddleware = (deps: AppDeps) =>
     if (!claims) throw new AppError('TOKEN_INVALID');
     if (claims.tenant !== c.var.tenant.id) throw new AppError('TENANT_MISMATCH');
     const person = await c.var.db.query.people.findFirst({
-      columns: { id: true, name: true, access: true, duty: true, orgUnitId: true, passwordHash: true },
+      columns: { id: true, name: true, access: true, duty: true, orgUnitId: true, passwordHash: true, sessionVersion: true },
       where: and(eq(people.id, claims.sub), isNull(people.deletedAt)),
     });
-    if (!person || !person.passwordHash) throw new AppError('TOKEN_INVALID');
+    // A changed password, an admin's reset or a removed login ends every earlier token.
+    if (!person || !person.passwordHash || person.sessionVersion !== claims.ver) throw new AppError('TOKEN_INVALID');
     c.set('user', { id: person.id, name: person.name, access: person.access, duty: person.duty, orgUnitId: person.orgUnitId });
     await next();
   });

@@ -47,7 +47,7 @@ export const loginRoutes = (deps: AppDeps) =>
       }
       if (!person || !person.passwordHash || !ok) throw new AppError('INVALID_CREDENTIALS');
       if (person.failedLogins || person.lockedUntil) await c.var.db.update(people).set({ failedLogins: 0, lockedUntil: null }).where(eq(people.id, person.id));
-      const { token, expiresAt } = await signToken(deps.config, { sub: person.id, tenant: c.var.tenant.id, access: person.access }, deps.clock.now());
+      const { token, expiresAt } = await signToken(deps.config, { sub: person.id, tenant: c.var.tenant.id, access: person.access, ver: person.sessionVersion }, deps.clock.now());
       deps.log.info('login', { tenant: c.var.tenant.id, person: person.id, requestId: c.var.requestId });
       return c.json({ token, tokenType: 'Bearer' as const, expiresAt: expiresAt.toISOString(), person: personView(person) });
     },
@@ -62,7 +62,7 @@ export const selfRoutes = (deps: AppDeps) =>
     })
     .post(
       '/auth/password',
-      doc({ tag: '认证', summary: '修改本人密码', ok: { status: 204 } }),
+      doc({ tag: '认证', summary: '修改本人密码', description: '成功后本人此前的所有登录凭证（包括本次请求所用的）失效，请重新登录。', ok: { status: 204 } }),
       validate('json', ChangePasswordBody),
       async (c) => {
         const { currentPassword, newPassword } = c.req.valid('json');
@@ -70,7 +70,7 @@ export const selfRoutes = (deps: AppDeps) =>
         if (!person?.passwordHash || !(await verifyPassword(currentPassword, person.passwordHash))) throw new AppError('INVALID_CREDENTIALS');
         await c.var.db
           .update(people)
-          .set({ passwordHash: await hashPassword(newPassword), mustChangePassword: false, updatedAt: deps.clock.now().toISOString() })
+          .set({ passwordHash: await hashPassword(newPassword), mustChangePassword: false, sessionVersion: sql`${people.sessionVersion} + 1`, updatedAt: deps.clock.now().toISOString() })
           .where(eq(people.id, person.id));
         return c.body(null, 204);
       },

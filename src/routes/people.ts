@@ -96,6 +96,7 @@ async function newPersonRow(db: Db, body: v.InferOutput<typeof CreatePersonBody>
     mustChangePassword: false,
     failedLogins: 0,
     lockedUntil: null,
+    sessionVersion: 0,
     access: body.access,
     duty: body.duty ?? null,
     orgUnitId: body.orgUnitId ?? null,
@@ -171,7 +172,7 @@ export const peopleRoutes = (deps: AppDeps) =>
       const email = body.email === undefined ? current.email : body.email;
       if (body.password && !email) throw new AppError('VALIDATION_FAILED', { fields: [{ path: 'email', message: '设置密码时必须填写邮箱' }] });
       const demotesAdmin = current.access === 'admin' && body.access !== undefined && body.access !== 'admin';
-      const changes: Partial<PersonRow> = {
+      const changes: Partial<Omit<PersonRow, 'sessionVersion'>> & { sessionVersion?: SQL } = {
         ...(body.name !== undefined && { name: body.name }),
         ...(body.email !== undefined && { email: body.email }),
         ...(body.access !== undefined && { access: body.access }),
@@ -179,6 +180,8 @@ export const peopleRoutes = (deps: AppDeps) =>
         ...(body.orgUnitId !== undefined && { orgUnitId: body.orgUnitId }),
         ...(body.phone !== undefined && { phone: body.phone }),
         ...(body.password !== undefined && { passwordHash: await hashPassword(body.password), mustChangePassword: true, failedLogins: 0, lockedUntil: null }),
+        // A new password or a changed or removed email ends the person's earlier tokens.
+        ...((body.password !== undefined || (body.email !== undefined && body.email !== current.email)) && { sessionVersion: sql`${people.sessionVersion} + 1` }),
         updatedAt: deps.clock.now().toISOString(),
       };
       let updated: PersonRow[];

@@ -135,4 +135,33 @@ describe('auth: token rejections', () => {
     expect((await t.request(`/v1/lixia/people/${u.id}`, { method: 'DELETE', token: await t.adminToken('lixia') })).status).toBe(204);
     expect((await t.request('/v1/lixia/me', { token: u.token })).status).toBe(401);
   });
+
+  it('after she changes her password, her earlier token is 401 TOKEN_INVALID; a new login works', async () => {
+    const u = await addUser(t, 'lixia', { name: '改密码', email: 'change@lixia.cn', password: 'change-pass-1' });
+    const second = await t.login('lixia', 'change@lixia.cn', 'change-pass-1');
+    const changed = await t.request('/v1/lixia/auth/password', { method: 'POST', token: u.token, json: { currentPassword: 'change-pass-1', newPassword: 'change-pass-2' } });
+    expect(changed.status).toBe(204);
+    for (const old of [u.token, second]) {
+      const res = await t.request('/v1/lixia/me', { token: old });
+      expect([res.status, await code(res)]).toEqual([401, 'TOKEN_INVALID']);
+    }
+    const fresh = await t.login('lixia', 'change@lixia.cn', 'change-pass-2');
+    expect((await t.request('/v1/lixia/me', { token: fresh })).status).toBe(200);
+  });
+
+  it("an admin's password reset ends the person's earlier tokens", async () => {
+    const u = await addUser(t, 'lixia', { name: '被重置', email: 'reset@lixia.cn', password: 'reset-pass-1' });
+    const reset = await t.request(`/v1/lixia/people/${u.id}`, { method: 'PATCH', token: await t.adminToken('lixia'), json: { password: 'reset-pass-2' } });
+    expect(reset.status).toBe(200);
+    expect((await t.request('/v1/lixia/me', { token: u.token })).status).toBe(401);
+  });
+
+  it('removing the login (email set to null) ends the earlier tokens; a change of name does not', async () => {
+    const u = await addUser(t, 'lixia', { name: '取消登录', email: 'nologin@lixia.cn', password: 'nologin-pass-1' });
+    const admin = await t.adminToken('lixia');
+    expect((await t.request(`/v1/lixia/people/${u.id}`, { method: 'PATCH', token: admin, json: { name: '改名' } })).status).toBe(200);
+    expect((await t.request('/v1/lixia/me', { token: u.token })).status).toBe(200);
+    expect((await t.request(`/v1/lixia/people/${u.id}`, { method: 'PATCH', token: admin, json: { email: null } })).status).toBe(200);
+    expect((await t.request('/v1/lixia/me', { token: u.token })).status).toBe(401);
+  });
 });

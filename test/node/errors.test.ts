@@ -37,6 +37,27 @@ describe('errors: one shape everywhere', () => {
     expect(await countRows(t, 'lixia', 'people')).toBe(before);
   });
 
+  it('a JSON body with invalid UTF-8 bytes is 400 INVALID_ENCODING, and nothing is stored (no U+FFFD)', async () => {
+    const before = await countRows(t, 'lixia', 'people');
+    const bytes = Buffer.concat([Buffer.from('{"name":"王'), Buffer.from([0xff, 0xfe]), Buffer.from('"}')]);
+    const res = await t.request('/v1/lixia/people', { method: 'POST', token: admin, headers: { 'content-type': 'application/json' }, body: bytes });
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as ErrorBody;
+    expect(body.error.code).toBe('INVALID_ENCODING');
+    expect(body.error.message).toContain('UTF-8');
+    expect(await countRows(t, 'lixia', 'people')).toBe(before);
+    const patched = await t.request('/v1/lixia/org-units/lixia', { method: 'PATCH', token: admin, headers: { 'content-type': 'application/json' }, body: bytes });
+    expect(patched.status).toBe(400);
+  });
+
+  it('a CSV saved by Excel in GBK is refused with a Chinese message saying how to save it as UTF-8', async () => {
+    // "组织ID,活动类型" in GBK.
+    const gbk = Buffer.from('d7e9d6af4944,bbeeb6afc0e0d0cd\n', 'hex');
+    const res = await t.request('/v1/lixia/import?resource=events', { method: 'POST', token: admin, headers: { 'content-type': 'text/csv' }, body: gbk });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as ErrorBody).error.message).toMatch(/CSV UTF-8（逗号分隔）/);
+  });
+
   it('invalid fields are listed with Chinese messages by default', async () => {
     const res = await t.request('/v1/lixia/people', { method: 'POST', token: admin, json: { name: '', email: 'not-an-email', access: 'root', extra: 1 } });
     expect(res.status).toBe(400);

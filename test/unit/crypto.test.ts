@@ -33,9 +33,9 @@ describe('JWT', () => {
   const now = new Date('2026-11-23T00:00:00Z');
 
   it('a signed token verifies with its tenant and access; exp is required and enforced at the second', async () => {
-    const { token, expiresAt } = await signToken(config, { sub: 'p1', tenant: 'lixia', access: 'member' }, now, 60);
+    const { token, expiresAt } = await signToken(config, { sub: 'p1', tenant: 'lixia', access: 'member', ver: 3 }, now, 60);
     expect(expiresAt.toISOString()).toBe('2026-11-23T00:01:00.000Z');
-    expect(await verifyToken(config, token, new Date('2026-11-23T00:00:59Z'))).toEqual({ sub: 'p1', tenant: 'lixia', access: 'member' });
+    expect(await verifyToken(config, token, new Date('2026-11-23T00:00:59Z'))).toEqual({ sub: 'p1', tenant: 'lixia', access: 'member', ver: 3 });
     expect(await verifyToken(config, token, new Date('2026-11-23T00:01:00Z'))).toBeNull();
   });
 
