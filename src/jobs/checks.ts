@@ -12,6 +12,7 @@ import { jobRuns, orgUnits, outbox, people } from '../../db/schema.ts';
 import { evaluateTenant } from '../rules/engine.ts';
 import { addDays, atLocalHour, localDate } from '../lib/time.ts';
 import { planNotifications, type PlannedEmail } from './notify.ts';
+import { isBusyError } from '../db/errors.ts';
 
 export const MAX_ATTEMPTS = 12;
 /** Minutes to wait after the nth failed attempt: 1m, 5m, 15m, 1h, 3h, 6h, then 12h. */
@@ -130,6 +131,17 @@ export async function runCheck(deps: AppDeps, tenant: TenantConfig, db: Db, opts
   };
 }
 
+/** Retries a write that a busy database refused (each try already waits DB_BUSY_WAIT_MS on Node). */
+async function persistently<T>(write: () => Promise<T>, tries = 6): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await write();
+    } catch (e) {
+      if (i >= tries || !isBusyError(e)) throw e;
+    }
+  }
+}
+
 /** Sends what is due in the outbox. Each row is claimed first, so concurrent deliveries send it once. */
 export async function deliverOutbox(deps: AppDeps, tenant: TenantConfig, db: Db, limit = 50): Promise<DeliveryOutcome> {
   const now = deps.clock.now();
@@ -149,7 +161,8 @@ export async function deliverOutbox(deps: AppDeps, tenant: TenantConfig, db: Db,
       if (!row) continue;
       try {
         await transport.send({ to: row.recipientEmail, toName: row.recipientName, subject: row.subject, text: row.textBody, html: row.htmlBody, messageId: `<${row.id}@grassroots.${tenant.id}>` });
-        await db.update(outbox).set({ status: 'sent', sentAt: deps.clock.now().toISOString(), lastError: null }).where(eq(outbox.id, id));
+        // The email is gone: marking it sent must not give up on a busy database, or it would be sent again.
+        await persistently(() => db.update(outbox).set({ status: 'sent', sentAt: deps.clock.now().toISOString(), lastError: null }).where(eq(outbox.id, id)));
         outcome.sent++;
       } catch (e) {
         // Only the error's own words, cut short: never the message body.

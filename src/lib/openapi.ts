@@ -18,6 +18,10 @@ export const errorResponses = {
   401: errorResponse('未登录或凭证无效 / not authenticated'),
   403: errorResponse('无权访问 / forbidden'),
   404: errorResponse('未找到 / not found'),
+  503: {
+    ...errorResponse('数据库忙（DATABASE_BUSY，另一个程序正在写入）：什么也没有写入，请按 Retry-After 等待后重试 / database busy; nothing was written, retry after Retry-After seconds'),
+    headers: { 'Retry-After': { description: '建议等待的秒数 / seconds to wait', schema: { type: 'integer' as const } } },
+  },
 } as const;
 
 /** Describes one operation: summary, tag, the success body and the shared error body. */
@@ -41,7 +45,7 @@ export function doc(opts: {
     security: opts.auth === false ? [] : [{ bearerAuth: [] }],
     responses: {
       [status]: success,
-      ...(opts.auth === false ? { 400: errorResponses[400], 404: errorResponses[404] } : errorResponses),
+      ...(opts.auth === false ? { 400: errorResponses[400], 404: errorResponses[404], 503: errorResponses[503] } : errorResponses),
       ...opts.extra,
     },
   });
