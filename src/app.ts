@@ -22,6 +22,9 @@ import { resources } from './records/resources.ts';
 import { idempotency } from './middleware/idempotency.ts';
 import { renderDocsPage } from './routes/docs.ts';
 import { isBusyError } from './db/errors.ts';
+import { allowedMethods, corsFor, locationOfCreated } from './middleware/http.ts';
+
+const IMPORT_PATH = /^\/v1\/[^/]+\/import\/?$/;
 
 /** Seconds a client is told to wait after a 503. */
 const RETRY_AFTER_SECONDS = '2';
@@ -86,6 +89,7 @@ export function createApp(deps: AppDeps) {
     await next();
   });
   app.use(secureHeaders());
+  app.use('*', corsFor(deps.config.corsOrigins));
   const limit = (maxSize: number) =>
     bodyLimit({
       maxSize,
@@ -95,19 +99,23 @@ export function createApp(deps: AppDeps) {
     });
   const bodyLimitDefault = limit(deps.config.maxBodyBytes);
   const bodyLimitImport = limit(deps.config.maxImportBytes);
-  app.use('/v1/*', (c, next) => (/^\/v1\/[^/]+\/import\/?$/.test(c.req.path) ? bodyLimitImport(c, next) : bodyLimitDefault(c, next)));
+  app.use('/v1/*', (c, next) => (IMPORT_PATH.test(c.req.path) ? bodyLimitImport(c, next) : bodyLimitDefault(c, next)));
 
   // Every body is UTF-8 text: invalid bytes are refused, never stored as U+FFFD.
+  // Bodies are JSON (import also takes CSV and NDJSON): anything else is 415, never silently ignored.
   // valibot takes an array for an object with no keys; a JSON body must be an object.
   const utf8 = new TextDecoder('utf-8', { fatal: true });
   app.use('/v1/*', async (c, next) => {
     if (['POST', 'PATCH', 'PUT'].includes(c.req.method)) {
+      const bytes = await c.req.arrayBuffer();
       try {
-        utf8.decode(await c.req.arrayBuffer());
+        utf8.decode(bytes);
       } catch {
         throw new AppError('INVALID_ENCODING');
       }
-      if (/^application\/([\w.-]+\+)?json/i.test(c.req.header('content-type') ?? '')) {
+      const isJson = /^application\/([\w.-]+\+)?json\s*(;|$)/i.test(c.req.header('content-type') ?? '');
+      if (bytes.byteLength > 0 && !isJson && !IMPORT_PATH.test(c.req.path)) throw new AppError('UNSUPPORTED_MEDIA_TYPE');
+      if (isJson) {
         const body = await c.req.json().catch(() => ({}));
         if (Array.isArray(body)) throw new AppError('VALIDATION_FAILED', { fields: [{ path: 'json', message: '请求体须为 JSON 对象' }] });
       }
@@ -121,6 +129,7 @@ export function createApp(deps: AppDeps) {
   tenantApp.use(tenantMiddleware(deps));
   tenantApp.route('/auth', loginRoutes(deps));
   tenantApp.use(authMiddleware(deps));
+  tenantApp.use(locationOfCreated);
   tenantApp.use(idempotency(deps));
   tenantApp.route('/', selfRoutes(deps));
   tenantApp.route('/org-units', orgUnitRoutes(deps));
@@ -137,12 +146,21 @@ export function createApp(deps: AppDeps) {
   app.get('/openapi.json', async (c) => c.json(await getSpec()));
   app.get('/docs', async (c) => c.html(renderDocsPage(await getSpec())));
 
-  app.notFound((c) => c.json(errorBody(new AppError('ROUTE_NOT_FOUND'), c.var.lang ?? 'zh-CN', c.var.requestId ?? ''), 404));
+  const allowed = allowedMethods(app);
+  app.notFound((c) => {
+    const allow = allowed(c.req.path);
+    if (allow.length) {
+      c.header('Allow', allow.join(', '));
+      return c.json(errorBody(new AppError('METHOD_NOT_ALLOWED'), c.var.lang ?? 'zh-CN', c.var.requestId ?? ''), 405);
+    }
+    return c.json(errorBody(new AppError('ROUTE_NOT_FOUND'), c.var.lang ?? 'zh-CN', c.var.requestId ?? ''), 404);
+  });
   app.onError((err, c) => {
     const known = toAppError(err);
     const appErr = known ?? new AppError('INTERNAL');
     if (!known) deps.log.error('unhandled_error', { requestId: c.var.requestId, kind: errorKind(err), path: c.req.routePath });
     if (appErr.status === 503) c.header('Retry-After', RETRY_AFTER_SECONDS);
+    if (appErr.status === 401) c.header('WWW-Authenticate', appErr.code === 'TOKEN_INVALID' ? 'Bearer realm="grassroots", error="invalid_token"' : 'Bearer realm="grassroots"');
     return c.json(errorBody(appErr, c.var.lang ?? 'zh-CN', c.var.requestId ?? ''), appErr.status as 400);
   });
   return app;

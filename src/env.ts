@@ -31,6 +31,14 @@ const ConfigSchema = v.object({
   MAX_BODY_BYTES: intString(1024 * 1024, 1024, 64 * 1024 * 1024),
   MAX_IMPORT_BYTES: intString(20 * 1024 * 1024, 1024, 100 * 1024 * 1024),
   PUBLIC_BASE_URL: v.optional(v.pipe(v.string(), v.url()), 'http://localhost:8787'),
+  CORS_ORIGINS: v.optional(
+    v.pipe(
+      v.string(),
+      v.transform((s) => s.split(',').map((o) => o.trim()).filter(Boolean)),
+      v.check((list) => list.every((o) => o === '*' || /^https?:\/\/[^/\s]+$/.test(o)), 'CORS_ORIGINS 须为逗号分隔的来源，例如 https://a.example,https://b.example，或 *'),
+    ),
+    '',
+  ),
 });
 
 export interface AppConfig {
@@ -39,6 +47,8 @@ export interface AppConfig {
   maxImportBytes: number;
   /** Where people reach the API; emails link to it. */
   publicBaseUrl: string;
+  /** Browser origins allowed to call the API (CORS); `*` for any; empty for none. */
+  corsOrigins: string[];
 }
 
 export function parseConfig(vars: Record<string, unknown>): AppConfig {
@@ -52,6 +62,7 @@ export function parseConfig(vars: Record<string, unknown>): AppConfig {
     maxBodyBytes: o.MAX_BODY_BYTES,
     maxImportBytes: o.MAX_IMPORT_BYTES,
     publicBaseUrl: o.PUBLIC_BASE_URL,
+    corsOrigins: o.CORS_ORIGINS,
   };
 }
 

@@ -16,6 +16,7 @@ export const errorCodes = {
   TENANT_NOT_FOUND: { status: 404, zh: '未找到该妇联', en: 'No such federation' },
   NOT_FOUND: { status: 404, zh: '未找到该记录', en: 'Not found' },
   ROUTE_NOT_FOUND: { status: 404, zh: '接口不存在', en: 'No such endpoint' },
+  METHOD_NOT_ALLOWED: { status: 405, zh: '该接口不支持此请求方法（可用方法见 Allow 响应头）', en: 'This endpoint does not support that method (see the Allow header)' },
   CONFLICT: { status: 409, zh: '与现有数据冲突', en: 'Conflicts with existing data' },
   IDEMPOTENCY_IN_PROGRESS: { status: 409, zh: '使用同一 Idempotency-Key 的请求仍在处理中，请稍后重试', en: 'A request with this Idempotency-Key is still being processed; retry later' },
   PAYLOAD_TOO_LARGE: { status: 413, zh: '请求体过大', en: 'The request body is too large' },

@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import { describeRoute, resolver, type DescribeRouteOptions } from 'hono-openapi';
+import { msg } from './valibot-zh.ts';
 
 export const ErrorBodySchema = v.object({
   error: v.object({
@@ -54,21 +55,40 @@ export function doc(opts: {
 /** Path parameter `{tenant}` shared by every tenant route. */
 export const TenantParam = v.object({ tenant: v.pipe(v.string(), v.description('妇联 id，例如 lixia、binzhou、harbin')) });
 
-/** Cursor pagination: `limit` 1–200 (default 50), opaque `cursor` from the previous page. */
-export const PageQuery = {
-  limit: v.optional(v.pipe(v.string(), v.regex(/^\d{1,3}$/), v.transform(Number), v.minValue(1), v.maxValue(200)), '50'),
-  cursor: v.optional(v.pipe(v.string(), v.maxLength(200))),
-};
-
-export const pageOf = <S extends v.GenericSchema>(item: S) =>
-  v.object({ items: v.array(item), nextCursor: v.nullable(v.string()) });
-
-export const encodeCursor = (s: string) => btoa(s).replace(/=+$/, '');
+/**
+ * Cursors are opaque to clients: base64url of a versioned prefix and the
+ * position. A cursor that was not handed out by a list is a 400, never an
+ * empty page.
+ */
+const CURSOR_PREFIX = 'gr1:';
+export const encodeCursor = (s: string) => btoa(CURSOR_PREFIX + s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 export const decodeCursor = (s: string | undefined): string | undefined => {
-  if (!s) return undefined;
+  if (!s || !/^[A-Za-z0-9_-]+$/.test(s)) return undefined;
   try {
-    return atob(s);
+    const text = atob(s.replace(/-/g, '+').replace(/_/g, '/'));
+    return text.startsWith(CURSOR_PREFIX) && /^[\x21-\x7e]*$/.test(text) ? text.slice(CURSOR_PREFIX.length) : undefined;
   } catch {
     return undefined;
   }
 };
+
+const badCursor = msg('分页游标无效：请原样使用上一页返回的 nextCursor', 'invalid cursor: pass the nextCursor of the previous page unchanged');
+/** A cursor from a list's `nextCursor`, decoded to the position it stands for. */
+export const Cursor = v.pipe(
+  v.string(),
+  v.maxLength(300),
+  v.check((s) => decodeCursor(s) !== undefined, badCursor),
+  v.transform((s) => decodeCursor(s)!),
+  v.description('上一页返回的 nextCursor，原样传回'),
+);
+/** A cursor that stands for an offset into a sorted result list. */
+export const OffsetCursor = v.pipe(Cursor, v.check((s) => /^\d{1,9}$/.test(s), badCursor), v.transform(Number));
+
+/** Cursor pagination: `limit` 1–200 (default 50), opaque `cursor` from the previous page. */
+export const PageQuery = {
+  limit: v.optional(v.pipe(v.string(), v.regex(/^\d{1,3}$/), v.transform(Number), v.minValue(1), v.maxValue(200)), '50'),
+  cursor: v.optional(Cursor),
+};
+
+export const pageOf = <S extends v.GenericSchema>(item: S) =>
+  v.object({ items: v.array(item), nextCursor: v.nullable(v.string()) });

@@ -5,7 +5,7 @@ import { and, desc, eq, gte, lt, type SQL } from 'drizzle-orm';
 import type { AppDeps, AppEnv } from '../env.ts';
 import { auditLog } from '../../db/schema.ts';
 import { validate } from '../lib/validate.ts';
-import { doc, PageQuery, encodeCursor, decodeCursor } from '../lib/openapi.ts';
+import { doc, PageQuery, encodeCursor } from '../lib/openapi.ts';
 import { requireAccess } from '../middleware/auth.ts';
 import { endOfLocalDay, startOfLocalDay } from '../lib/time.ts';
 import { Id } from './schemas.ts';
@@ -39,7 +39,7 @@ export const auditRoutes = (_deps: AppDeps) =>
     async (c) => {
       const q = c.req.valid('query');
       const tz = c.var.tenant.timeZone;
-      const before = decodeCursor(q.cursor);
+      const before = q.cursor;
       const conds: (SQL | undefined)[] = [
         q.resource ? eq(auditLog.resource, q.resource) : undefined,
         q.recordId ? eq(auditLog.recordId, q.recordId) : undefined,

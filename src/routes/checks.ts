@@ -5,7 +5,7 @@ import type { AppDeps, AppEnv } from '../env.ts';
 import { outbox } from '../../db/schema.ts';
 import { notFound } from '../lib/errors.ts';
 import { validate } from '../lib/validate.ts';
-import { doc, PageQuery, encodeCursor, decodeCursor } from '../lib/openapi.ts';
+import { doc, PageQuery, encodeCursor } from '../lib/openapi.ts';
 import { requireAccess } from '../middleware/auth.ts';
 import { checkInstant, recordManualRun, runCheck } from '../jobs/checks.ts';
 import { AsOfSchema, IdParam } from './schemas.ts';
@@ -62,7 +62,7 @@ export const checkRoutes = (deps: AppDeps) =>
     )
     .get('/outbox', doc({ tag: '督办提醒', summary: '邮件发件箱（管理员）', ok: { schema: v.object({ items: v.array(OutboxEntry), nextCursor: v.nullable(v.string()) }) } }), requireAccess('admin'), validate('query', OutboxQuery), async (c) => {
       const q = c.req.valid('query');
-      const before = decodeCursor(q.cursor);
+      const before = q.cursor;
       const conds: (SQL | undefined)[] = [
         q.status ? eq(outbox.status, q.status) : undefined,
         q.kind ? eq(outbox.kind, q.kind) : undefined,

@@ -3,7 +3,7 @@ import * as v from 'valibot';
 import type { AppDeps, AppEnv } from '../env.ts';
 import { notFound } from '../lib/errors.ts';
 import { validate } from '../lib/validate.ts';
-import { doc, encodeCursor, decodeCursor } from '../lib/openapi.ts';
+import { doc, encodeCursor, OffsetCursor } from '../lib/openapi.ts';
 import { daysBetween, endOfLocalDay, localDate } from '../lib/time.ts';
 import { msg } from '../lib/valibot-zh.ts';
 import { subtreeIds, isWithin } from '../db/org-tree.ts';
@@ -32,7 +32,7 @@ const ComplianceQuery = v.strictObject({
   person: v.optional(Id),
   status: v.optional(StatusList),
   limit: Limit,
-  cursor: v.optional(v.pipe(v.string(), v.maxLength(20))),
+  cursor: v.optional(OffsetCursor),
   format: v.optional(v.pipe(v.picklist(['json', 'csv']), v.description('csv：导出全部结果（UTF-8 带 BOM，中文表头）'))),
 });
 /** The longest window /deadlines evaluates in one request: a year, as a calendar or a plan needs. */
@@ -45,7 +45,7 @@ const DeadlinesQuery = v.pipe(
     rule: v.optional(v.pipe(v.string(), v.maxLength(20))),
     status: v.optional(StatusList),
     limit: Limit,
-    cursor: v.optional(v.pipe(v.string(), v.maxLength(20))),
+    cursor: v.optional(OffsetCursor),
   }),
   v.forward(
     v.partialCheck([['from'], ['to']], (q) => q.to >= q.from, msg('to 不能早于 from', 'to must not be before from')),
@@ -109,8 +109,8 @@ const view = (r: ComplianceResult) => ({ ...r, statusLabel: statuses[r.status] }
 const order = (a: ComplianceResult, b: ComplianceResult) =>
   a.due.localeCompare(b.due) || a.ruleId.localeCompare(b.ruleId, 'en', { numeric: true }) || a.period.start.localeCompare(b.period.start) || a.subject.id.localeCompare(b.subject.id);
 /** One page of sorted results; the cursor is the offset of the next page. */
-function pageOfResults(results: ComplianceResult[], cursor: string | undefined, limit: number) {
-  const offset = Number(decodeCursor(cursor) ?? 0) || 0;
+function pageOfResults(results: ComplianceResult[], cursor: number | undefined, limit: number) {
+  const offset = cursor ?? 0;
   const page = results.slice(offset, offset + limit);
   return { page, nextCursor: offset + limit < results.length ? encodeCursor(String(offset + limit)) : null };
 }

@@ -9,7 +9,7 @@ import { people, orgUnits } from '../../db/schema.ts';
 import { AppError, conflict, notFound } from '../lib/errors.ts';
 import { hashPassword } from '../lib/password.ts';
 import { validate } from '../lib/validate.ts';
-import { doc, PageQuery, pageOf, encodeCursor, decodeCursor } from '../lib/openapi.ts';
+import { doc, PageQuery, pageOf, encodeCursor } from '../lib/openapi.ts';
 import { requireAccess, type AuthUser } from '../middleware/auth.ts';
 import { inSubtree } from '../db/org-tree.ts';
 import type { Db } from '../db/client.ts';
@@ -124,7 +124,7 @@ export const peopleRoutes = (deps: AppDeps) =>
   new Hono<AppEnv>()
     .get('/', doc({ tag: '人员', summary: '人员列表（按权限范围）', ok: { schema: pageOf(PersonSchema) } }), validate('query', ListQuery), async (c) => {
       const q = c.req.valid('query');
-      const after = q.format === 'csv' ? undefined : decodeCursor(q.cursor);
+      const after = q.format === 'csv' ? undefined : q.cursor;
       const rows = await c.var.db
         .select()
         .from(people)

@@ -10,7 +10,7 @@ import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { AppDeps, AppEnv } from '../env.ts';
 import { AppError, conflict, notFound } from '../lib/errors.ts';
 import { validate } from '../lib/validate.ts';
-import { doc, PageQuery, encodeCursor, decodeCursor } from '../lib/openapi.ts';
+import { doc, PageQuery, encodeCursor } from '../lib/openapi.ts';
 import { endOfLocalDay, startOfLocalDay } from '../lib/time.ts';
 import { inSubtree } from '../db/org-tree.ts';
 import { bodySchemas, type FieldSpec } from '../records/fields.ts';
@@ -94,7 +94,7 @@ export function recordRoutes(def: ResourceDef, deps: AppDeps) {
           if (value !== undefined) conds.push(eq(col(name), def.fields[name].kind === 'bool' ? value === 'true' : value));
         }
         const csv = q.format === 'csv';
-        const after = csv ? undefined : decodeCursor(q.cursor as string | undefined);
+        const after = csv ? undefined : (q.cursor as string | undefined);
         if (after) conds.push(gt(col('id'), after));
         const limit = csv ? EXPORT_MAX_ROWS : Number(q.limit);
         const rows = (await c.var.db.select().from(t).where(and(...conds)).orderBy(asc(col('id'))).limit(limit + 1)) as Row[];
