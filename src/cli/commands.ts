@@ -19,6 +19,7 @@ import { issuePath } from '../lib/valibot-zh.ts';
 import { signToken } from '../lib/jwt.ts';
 import { CreatePersonBody, createPerson } from '../routes/people.ts';
 import { people } from '../../db/schema.ts';
+import { errorCodes } from '../lib/errors.ts';
 import type { TenantConfig } from '../tenants/schema.ts';
 
 export class UsageError extends Error {}
@@ -144,7 +145,14 @@ export async function importFile({ deps, values, positionals, out }: CliContext)
   });
   if (!actor) throw new UsageError(values.as ? `[${tenant.id}] 没有用户 ${values.as}` : `[${tenant.id}] 没有管理员`);
   const user = { id: actor.id, name: actor.name, access: actor.access, duty: actor.duty, orgUnitId: actor.orgUnitId };
-  const parsed = parseRows(def, format, readFileSync(file, 'utf8'));
+  const bytes = readFileSync(file);
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new UsageError(`${file}: ${errorCodes.INVALID_ENCODING.zh}`);
+  }
+  const parsed = parseRows(def, format, text);
   out(`[${tenant.id}] ${def.label}（${def.path}）：读取 ${parsed.rows.length} 行，以 ${actor.email ?? actor.name} 身份导入`);
   const { prepared, errors } = await validateRows(db, user, def, parsed.rows, (done, total) => out(`  已校验 ${done}/${total} 行`));
   const bad = [...parsed.errors, ...errors].sort((a, b) => a.line - b.line);

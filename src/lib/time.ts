@@ -18,6 +18,11 @@ export function localDateTime(instant: Date, tz: string): string {
   return format(new TZDate(instant.getTime(), tz), 'yyyy-MM-dd HH:mm');
 }
 
+/** `2026-01-31 08:00:05` in the zone: a timestamp in a spreadsheet. */
+export function localTimestamp(instant: Date, tz: string): string {
+  return format(new TZDate(instant.getTime(), tz), 'yyyy-MM-dd HH:mm:ss');
+}
+
 /** The instant a local calendar day begins. */
 export function startOfLocalDay(date: string, tz: string): Date {
   const [y, m, d] = date.split('-').map(Number);

@@ -102,7 +102,7 @@ export function recordRoutes(def: ResourceDef, deps: AppDeps) {
         const audited = page.filter(isSensitiveRead).map((r) => r.id);
         if (audited.length) await auditInsert(auditCtx(c), 'read', def.path, null, { ids: audited });
         const views = page.map((r) => toView(def, r, c.var.user));
-        if (csv) return csvResponse(c, def.path, def.label, toCsv(def, views, q.headers === 'en' ? 'en' : 'zh'), rows.length > limit ? { 'x-truncated': `${limit}` } : {});
+        if (csv) return csvResponse(c, def.path, def.label, toCsv(def, views, q.headers === 'en' ? 'en' : 'zh', c.var.tenant.timeZone), rows.length > limit ? { 'x-truncated': `${limit}` } : {});
         return c.json({ items: views, nextCursor: rows.length > limit ? encodeCursor(String(page[page.length - 1].id)) : null });
       },
     )
