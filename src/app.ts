@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { requestId } from 'hono/request-id';
 import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
@@ -21,6 +21,9 @@ import { checkRoutes } from './routes/checks.ts';
 import { resources } from './records/resources.ts';
 import { idempotency } from './middleware/idempotency.ts';
 import { renderDocsPage } from './routes/docs.ts';
+import { finalizeSpec } from './lib/openapi-finalize.ts';
+import { ErrorBodySchema } from './lib/openapi.ts';
+import { toJsonSchema } from '@valibot/to-json-schema';
 import { isBusyError } from './db/errors.ts';
 import { allowedMethods, corsFor, locationOfCreated } from './middleware/http.ts';
 
@@ -79,9 +82,11 @@ export const openApiOptions = (deps: AppDeps): Partial<GenerateSpecOptions> => (
   exclude: ['/openapi.json', '/docs'],
 });
 
-export function createApp(deps: AppDeps) {
+/** `assets` serves public/assets/ on Node; on Workers, Static Assets answers those paths before the worker runs. */
+export function createApp(deps: AppDeps, opts: { assets?: MiddlewareHandler } = {}) {
   installZhMessages();
   const app = new Hono<AppEnv>();
+  if (opts.assets) app.use('/assets/*', opts.assets);
 
   app.use(requestId());
   app.use(async (c, next) => {
@@ -141,10 +146,11 @@ export function createApp(deps: AppDeps) {
   tenantApp.route('/', checkRoutes(deps));
   app.route('/v1/:tenant', tenantApp);
 
-  let spec: ReturnType<typeof generateSpecs> | undefined;
-  const getSpec = () => (spec ??= generateSpecs(app, openApiOptions(deps)));
+  let spec: Promise<Record<string, unknown>> | undefined;
+  const getSpec = () =>
+    (spec ??= generateSpecs(app, openApiOptions(deps)).then((s) => finalizeSpec(s, { serverUrl: deps.config.publicBaseUrl, errorSchema: toJsonSchema(ErrorBodySchema) })));
   app.get('/openapi.json', async (c) => c.json(await getSpec()));
-  app.get('/docs', async (c) => c.html(renderDocsPage(await getSpec())));
+  app.get('/docs', (c) => c.html(renderDocsPage(openApiOptions(deps).documentation!.info!.title)));
 
   const allowed = allowedMethods(app);
   app.notFound((c) => {

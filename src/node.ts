@@ -4,6 +4,9 @@
  * and runs the same cron table as wrangler.toml in-process.
  */
 import { serve } from '@hono/node-server';
+import { serveStatic } from '@hono/node-server/serve-static';
+import { fileURLToPath } from 'node:url';
+import { relative } from 'node:path';
 import { Cron } from 'croner';
 import { createApp } from './app.ts';
 import { buildNodeDeps } from './node-runtime.ts';
@@ -12,6 +15,9 @@ import { provisionTenant } from './db/provision.ts';
 import { cronTable, runScheduled } from './jobs/index.ts';
 import { jsonLogger, type Logger } from './lib/logger.ts';
 import type { AppDeps } from './env.ts';
+
+/** public/ (the browser files), relative to the working directory as serveStatic wants it. */
+const PUBLIC_DIR = relative(process.cwd(), fileURLToPath(new URL('../public', import.meta.url))) || '.';
 
 /** The cron table of wrangler.toml, run in-process (UTC); each firing calls the same job code as Workers' scheduled(). */
 export function startCrons(deps: AppDeps): Cron[] {
@@ -39,7 +45,7 @@ export async function startNodeServer(vars: NodeJS.ProcessEnv = process.env, log
     }
   }
 
-  const app = createApp(deps);
+  const app = createApp(deps, { assets: serveStatic({ root: PUBLIC_DIR }) });
   const crons = vars.DISABLE_CRON === '1' ? [] : startCrons(deps);
 
   const server = await new Promise<ReturnType<typeof serve>>((resolveServer) => {

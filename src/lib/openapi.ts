@@ -12,20 +12,8 @@ export const ErrorBodySchema = v.object({
 });
 
 const json = (schema: v.GenericSchema) => ({ 'application/json': { schema: resolver(schema) } });
-const errorResponse = (description: string) => ({ description, content: json(ErrorBodySchema) });
 
-export const errorResponses = {
-  400: errorResponse('请求参数不合法 / invalid request'),
-  401: errorResponse('未登录或凭证无效 / not authenticated'),
-  403: errorResponse('无权访问 / forbidden'),
-  404: errorResponse('未找到 / not found'),
-  503: {
-    ...errorResponse('数据库忙（DATABASE_BUSY，另一个程序正在写入）：什么也没有写入，请按 Retry-After 等待后重试 / database busy; nothing was written, retry after Retry-After seconds'),
-    headers: { 'Retry-After': { description: '建议等待的秒数 / seconds to wait', schema: { type: 'integer' as const } } },
-  },
-} as const;
-
-/** Describes one operation: summary, tag, the success body and the shared error body. */
+/** Describes one operation: summary, tag and the success body (error responses are added by finalizeSpec). */
 export function doc(opts: {
   tag: string;
   summary: string;
@@ -44,11 +32,7 @@ export function doc(opts: {
     summary: opts.summary,
     description: opts.description,
     security: opts.auth === false ? [] : [{ bearerAuth: [] }],
-    responses: {
-      [status]: success,
-      ...(opts.auth === false ? { 400: errorResponses[400], 404: errorResponses[404], 503: errorResponses[503] } : errorResponses),
-      ...opts.extra,
-    },
+    responses: { [status]: success, ...opts.extra },
   });
 }
 

@@ -64,11 +64,17 @@ export const f = {
   ref: (label: string, required = false): FieldSpec => ({ kind: 'ref', label, required, schema: RefId }),
 };
 
+/** A field's schema with its Chinese label (and its values' labels) as the OpenAPI description. */
+export function described(spec: FieldSpec, nullable = false): v.GenericSchema {
+  const values = spec.values ? `：${Object.entries(spec.values).map(([k, l]) => `${k} ${l}`).join('、')}` : '';
+  return v.pipe(nullable ? v.nullable(spec.schema) : spec.schema, v.description(`${spec.label}${values}${nullable ? '（null 表示清空）' : ''}`));
+}
+
 /** Body schemas for create (required fields required) and update (everything optional, null clears). */
 export function bodySchemas(fields: Record<string, FieldSpec>) {
   const writable = Object.entries(fields).filter(([, s]) => !s.readOnly);
-  const orNull = (s: FieldSpec) => (s.required || s.nullable === false ? s.schema : v.nullable(s.schema));
-  const create = v.strictObject(Object.fromEntries(writable.map(([k, s]) => [k, s.required ? s.schema : v.optional(orNull(s))])) as Record<string, v.GenericSchema>);
+  const orNull = (s: FieldSpec) => described(s, !(s.required || s.nullable === false));
+  const create = v.strictObject(Object.fromEntries(writable.map(([k, s]) => [k, s.required ? described(s) : v.optional(orNull(s))])) as Record<string, v.GenericSchema>);
   const update = v.strictObject(Object.fromEntries(writable.map(([k, s]) => [k, v.optional(orNull(s))])) as Record<string, v.GenericSchema>);
   return { create, update };
 }

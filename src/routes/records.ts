@@ -55,7 +55,7 @@ export function listQuerySchema(def: ResourceDef): v.GenericSchema {
     ...(def.dateField ? { from: v.optional(CalendarDate), to: v.optional(CalendarDate) } : {}),
     format: v.optional(v.picklist(['json', 'csv'])),
     headers: v.optional(v.picklist(['zh', 'en'])),
-    ...Object.fromEntries(def.filters.map((name) => [name, v.optional(filterSchema(def.fields[name]))])),
+    ...Object.fromEntries(def.filters.map((name) => [name, v.optional(v.pipe(filterSchema(def.fields[name]), v.description(`按${def.fields[name].label}筛选`)))])),
   }) as v.GenericSchema;
 }
 

@@ -86,7 +86,7 @@ describe('records: what a cadre does', () => {
     expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const text = new TextDecoder().decode(bytes.slice(3));
     const [head, ...lines] = text.trim().split('\r\n');
-    expect(head).toBe('记录ID,人员ID,组织ID,活动类型,名称,开始日期,结束日期,参与人数,备注,登记人ID,创建时间,更新时间');
+    expect(head).toBe('记录ID,人员ID,组织ID,活动类型,名称,开始日期,结束日期,参与人数,备注,登记人ID,创建时间（北京时间）,更新时间（北京时间）');
     expect(lines.some((l) => l.includes(',培训,培训,2012-07-08,2012-07-08,30,'))).toBe(true);
     const en = await (await t.request('/v1/binzhou/events?format=csv&headers=en', { token: admin })).text();
     // Response.text() decodes UTF-8 and drops the BOM, as Excel does.
