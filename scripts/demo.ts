@@ -13,6 +13,7 @@ import { findResource, importStatements, validateRows } from '../src/records/imp
 import { evaluateTenant } from '../src/rules/engine.ts';
 import { silentLogger } from '../src/lib/logger.ts';
 import { localDate } from '../src/lib/time.ts';
+import { statuses, type Status } from '../src/rules/status.ts';
 import { people, orgUnits } from '../db/schema.ts';
 import type { Db } from '../src/db/client.ts';
 import type { TenantConfig } from '../src/tenants/schema.ts';
@@ -227,10 +228,10 @@ export async function runDemo(vars: NodeJS.ProcessEnv, print: (s: string) => voi
   const counts = results.reduce<Record<string, number>>((m, r) => ((m[r.status] = (m[r.status] ?? 0) + 1), m), {});
   out[tenant.id] = counts;
   const tally = Object.entries(counts);
-  print(`\n[${tenant.id}] ${tenant.name}：演示数据已生成。截至 ${plan.asOf}：${tally.map(([k, n]) => `${k} ${n}`).join('，')}`);
+  print(`\n[${tenant.id}] ${tenant.name}：演示数据已生成。截至 ${plan.asOf}：${tally.map(([k, n]) => `${statuses[k as Status] ?? k} ${n}`).join('，')}`);
   if (boot.bootstrapAdmin) print(`  初始管理员（只显示一次）: ${boot.bootstrapAdmin.email} / ${boot.bootstrapAdmin.password}`);
   print(`  登录（密码均为 ${PASSWORD}）：${adminEmail}（管理员）、demo-supervisor@${tenant.id}.demo（督导）、demo-cadre@${tenant.id}.demo（干部）`);
-  print(`  curl -s localhost:${settings.port}/v1/${tenant.id}/auth/login -H 'content-type: application/json' -d '{"email":"${adminEmail}","password":"${PASSWORD}"}'`);
+  print(`  TOKEN=$(curl -s localhost:${settings.port}/v1/${tenant.id}/auth/login -H 'content-type: application/json' -d '{"email":"${adminEmail}","password":"${PASSWORD}"}' | node -pe 'JSON.parse(require("fs").readFileSync(0)).token')`);
   print(`  curl -s 'localhost:${settings.port}/v1/${tenant.id}/compliance?asOf=${plan.asOf}&status=at_risk' -H "authorization: Bearer $TOKEN"`);
 }
   dbs.close();

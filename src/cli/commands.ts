@@ -8,7 +8,7 @@ import { basename } from 'node:path';
 import { and, asc, eq, isNull } from 'drizzle-orm';
 import type { buildNodeDeps } from '../node-runtime.ts';
 import { tenantDatabaseUrl } from '../node-runtime.ts';
-import { findResource, importStatements, parseRows, validateRows } from '../records/import.ts';
+import { findResource, importStatements, inFileTerms, parseRows, validateRows } from '../records/import.ts';
 import { checkInstant, recordManualRun, runCheck } from '../jobs/checks.ts';
 import { localDateTime } from '../lib/time.ts';
 import { DateOrInstant, MAX_DATE, MIN_DATE } from '../lib/dates.ts';
@@ -20,6 +20,7 @@ import { signToken } from '../lib/jwt.ts';
 import { CreatePersonBody, createPerson } from '../routes/people.ts';
 import { people } from '../../db/schema.ts';
 import { errorCodes } from '../lib/errors.ts';
+import { accessRoles, emailKinds } from '../domain/glossary.ts';
 import type { TenantConfig } from '../tenants/schema.ts';
 
 export class UsageError extends Error {}
@@ -90,7 +91,7 @@ export async function userAdd({ deps, values, sub, out }: CliContext): Promise<n
   if (!parsed.success) throw new UsageError(parsed.issues.map((i) => `--${issuePath(i) || '?'}: ${i.message}`).join('\n'));
   if (!parsed.output.email || !parsed.output.password) throw new UsageError('--email 和 --password 必填');
   const person = await createPerson(deps.database(tenant), parsed.output, deps.clock.now());
-  out(`[${tenant.id}] 已创建用户 ${person.email}（${person.access}），id ${person.id}`);
+  out(`[${tenant.id}] 已创建用户 ${person.email}（${accessRoles[person.access]}），id ${person.id}`);
   return 0;
 }
 
@@ -121,7 +122,9 @@ export async function check({ deps, dbs, values, out }: CliContext): Promise<num
   await dbs.prepare(tenant);
   const res = await runCheck(deps, tenant, db, { asOf, dryRun: values['dry-run'] });
   out(`[${tenant.id}] 检查截至 ${localDateTime(asOf, tenant.timeZone)}（北京时间），补查 ${res.since} 之后到期的事项：计划 ${res.planned} 封邮件`);
-  for (const e of res.emails) out(`  ${e.queued ? '新入队' : '已在队'}  ${e.kind}  ${e.to}  ${e.subject}`);
+  // In a dry run `queued` means "already in the outbox"; in a real run, "queued by this run".
+  const state = (queued: boolean) => (values['dry-run'] ? (queued ? '已在队' : '将入队') : queued ? '新入队' : '已在队');
+  for (const e of res.emails) out(`  ${state(e.queued)}  ${emailKinds[e.kind as keyof typeof emailKinds] ?? e.kind}  ${e.to}  ${e.subject}`);
   if (values['dry-run']) out('  （演练：未入队、未发送）');
   else out(`  入队 ${res.enqueued}，已在队中 ${res.alreadyQueued}；发送 ${res.delivery?.sent ?? 0}，待重试 ${res.delivery?.retrying ?? 0}，失败 ${res.delivery?.failed ?? 0}`);
   if (!values['dry-run']) await recordManualRun(db, asOf, deps.clock.now(), 'manual (cli)');
@@ -155,7 +158,7 @@ export async function importFile({ deps, values, positionals, out }: CliContext)
   const parsed = parseRows(def, format, text);
   out(`[${tenant.id}] ${def.label}（${def.path}）：读取 ${parsed.rows.length} 行，以 ${actor.email ?? actor.name} 身份导入`);
   const { prepared, errors } = await validateRows(db, user, def, parsed.rows, (done, total) => out(`  已校验 ${done}/${total} 行`));
-  const bad = [...parsed.errors, ...errors].sort((a, b) => a.line - b.line);
+  const bad = inFileTerms([...parsed.errors, ...errors], parsed.written).sort((a, b) => a.line - b.line);
   if (bad.length) {
     for (const e of bad.slice(0, 50)) out(`  第 ${e.line} 行 ${e.path}: ${e.message}`);
     if (bad.length > 50) out(`  ……另有 ${bad.length - 50} 处错误`);

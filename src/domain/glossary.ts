@@ -114,3 +114,6 @@ export const reportTopics = { general: '一般调研', key_topic: '重点课题'
 export const needStatuses = { open: '待办', in_progress: '办理中', resolved: '已解决' } as const;
 
 export const keys = <T extends Record<string, unknown>>(o: T) => Object.keys(o) as [keyof T & string, ...(keyof T & string)[]];
+
+/** What an email from the scheduled check is. */
+export const emailKinds = { reminder: '提醒', overdue: '逾期通知', escalation: '督办', digest: '汇总' } as const;

@@ -1,7 +1,8 @@
 /**
- * Chinese messages for valibot issues (the default language of every error);
- * English falls back to valibot's own messages. @valibot/i18n does not yet
- * support valibot 1.x, hence this small table.
+ * Messages for valibot issues: Chinese (the default language of every
+ * error) and plain English for `Accept-Language: en`, written for a person
+ * rather than valibot's own "Invalid key: Expected …". @valibot/i18n does
+ * not support valibot 1.x (its peer range ends below 1), hence this table.
  */
 import * as v from 'valibot';
 
@@ -58,11 +59,62 @@ export function zhMessage(issue: v.BaseIssue<unknown>): string {
   }
 }
 
+const enTypeNames: Record<string, string> = {
+  strict_object: 'an object',
+  loose_object: 'an object',
+  object: 'an object',
+  array: 'a list',
+  string: 'text',
+  number: 'a number',
+  boolean: 'true or false',
+  integer: 'a whole number',
+  nullable: 'a value or null',
+};
+
+export function enMessage(issue: v.BaseIssue<unknown>): string {
+  const { type, expected, received, requirement } = issue as v.BaseIssue<unknown> & { requirement?: unknown };
+  if (issue.kind === 'schema') {
+    if (received === 'undefined') return 'This field is required';
+    if (expected === 'never') return 'This field is not allowed';
+    if (type === 'picklist' || type === 'enum' || type === 'union' || type === 'variant' || type === 'literal') return `Not one of the allowed values: ${expected}`;
+    return `Expected ${enTypeNames[type] ?? expected}, got ${received}`;
+  }
+  switch (type) {
+    case 'min_length':
+      return `Must be at least ${requirement} long`;
+    case 'max_length':
+      return `Must be at most ${requirement} long`;
+    case 'non_empty':
+      return 'Must not be empty';
+    case 'min_value':
+      return `Must be at least ${String(requirement)}`;
+    case 'max_value':
+      return `Must be at most ${String(requirement)}`;
+    case 'integer':
+      return 'Must be a whole number';
+    case 'email':
+      return 'Not a valid email address';
+    case 'iso_date':
+      return 'A date must look like YYYY-MM-DD';
+    case 'iso_timestamp':
+    case 'iso_date_time':
+      return 'A time must be ISO 8601, e.g. 2026-01-31T08:00:00+08:00';
+    case 'regex':
+      return 'Not in the expected format';
+    case 'min_bytes':
+    case 'max_bytes':
+      return `Size out of range (${requirement})`;
+    default:
+      return `Invalid value (${type})`;
+  }
+}
+
 let installed = false;
 export function installZhMessages() {
   if (installed) return;
   installed = true;
   v.setGlobalMessage(zhMessage);
+  v.setGlobalMessage(enMessage, 'en');
 }
 
 /** `a.b.0.c` for an issue's path, from valibot or from a Standard Schema issue. */

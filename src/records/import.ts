@@ -32,8 +32,12 @@ export function findResource(name: string): ResourceDef | undefined {
   return resources.find((d) => d.path === name || d.kind === name || d.label === name);
 }
 
-/** Rows of the file with the line each came from (the header is line 1). */
-export function parseRows(def: ResourceDef, format: ImportFormat, text: string): { rows: { line: number; input: Row }[]; errors: RowError[] } {
+/**
+ * Rows of the file with the line each came from (the header is line 1), and
+ * for CSV each field's column header as the file wrote it (`开始日期` or
+ * `startDate`), so that errors name the column the person sees.
+ */
+export function parseRows(def: ResourceDef, format: ImportFormat, text: string): { rows: { line: number; input: Row }[]; errors: RowError[]; written?: Map<string, string> } {
   const body = text.startsWith(BOM) ? text.slice(1) : text;
   const rows: { line: number; input: Row }[] = [];
   const errors: RowError[] = [];
@@ -59,8 +63,10 @@ export function parseRows(def: ResourceDef, format: ImportFormat, text: string):
     byHeader.set(name, name);
     byHeader.set(spec.label, name);
   }
+  const written = new Map<string, string>();
   const columns = header.map((h) => {
     const name = byHeader.get(h.trim());
+    if (name) written.set(name, h.trim());
     if (!name && h.trim()) errors.push({ line: 1, path: h.trim(), message: `未知的列：${h.trim()}（可用：${[...byHeader.keys()].filter((k) => /[^\x00-\x7f]/.test(k)).join('、')}）` });
     return name;
   });
@@ -73,7 +79,17 @@ export function parseRows(def: ResourceDef, format: ImportFormat, text: string):
     });
     rows.push({ line: i + 2, input });
   });
-  return { rows, errors };
+  return { rows, errors, written };
+}
+
+/** Errors whose field is named as the file's header wrote it. */
+export function inFileTerms(errors: RowError[], written: Map<string, string> | undefined): RowError[] {
+  if (!written) return errors;
+  return errors.map((e) => {
+    const [field, ...rest] = e.path.split('.');
+    const column = written.get(field);
+    return column ? { ...e, path: [column, ...rest].join('.') } : e;
+  });
 }
 
 /** Validates every row as the API would validate a POST of it: schema, references, scope. */

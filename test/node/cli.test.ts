@@ -42,7 +42,7 @@ describe('npx grassroots', () => {
   it('user add creates a login; token prints a JWT that the API accepts for that tenant only', async () => {
     await run('migrate');
     const added = await run('user', 'add', '--tenant', 'lixia', '--email', 'Wang@Lixia.cn', '--password', 'wang-pass-1', '--access', 'supervisor', '--name', '王芳', '--duty', 'office_cadre', '--org-unit', 'jianxin');
-    expect(added.out).toContain('已创建用户 wang@lixia.cn（supervisor）');
+    expect(added.out).toContain('已创建用户 wang@lixia.cn（督导）');
     const { out: token } = await run('token', '--tenant', 'lixia', '--email', 'wang@lixia.cn');
     const server = await startNodeServer({ ...process.env, PORT: '0', HOST: '127.0.0.1', DISABLE_CRON: '1' }, silentLogger, () => {});
     try {
@@ -67,7 +67,7 @@ describe('npx grassroots', () => {
     const dry = await run('check', '--tenant', 'binzhou', '--as-of', '2012-04-21', '--dry-run');
     expect(dry.out).toMatch(/^\[binzhou\] 检查截至 2012-04-21 08:00（北京时间），补查 2012-04-20 之后到期的事项：计划 \d+ 封邮件/);
     // No county has a contact person yet: the admins get one list of what is overdue.
-    expect(dry.out).toMatch(/digest {2}binzhou-fulian@grassroots.example {2}【待分派】\d+项提醒或督办没有接收人（2012年4月21日）/);
+    expect(dry.out).toMatch(/将入队 {2}汇总 {2}binzhou-fulian@grassroots.example {2}【待分派】\d+项提醒或督办没有接收人（2012年4月21日）/);
     expect(dry.out).toContain('（演练：未入队、未发送）');
     expect(existsSync(join(dataDir, 'mail', 'binzhou'))).toBe(false);
     const real = await run('check', '--tenant', 'binzhou', '--as-of', '2012-04-21');
@@ -75,6 +75,10 @@ describe('npx grassroots', () => {
     expect(queued).toBeGreaterThan(0);
     expect(readdirSync(join(dataDir, 'mail', 'binzhou'))).toHaveLength(queued);
     expect((await run('check', '--tenant', 'binzhou', '--as-of', '2012-04-21')).out).toContain('入队 0，');
+    // A dry run after the real one says the emails are already queued, not that they would be queued.
+    const after = await run('check', '--tenant', 'binzhou', '--as-of', '2012-04-21', '--dry-run');
+    expect(after.out).toMatch(/已在队 {2}汇总 {2}binzhou-fulian/);
+    expect(after.out).not.toContain('将入队');
     await expect(run('check', '--tenant', 'binzhou', '--as-of', 'someday')).rejects.toThrow(/--as-of/);
   });
 });

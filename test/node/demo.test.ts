@@ -6,6 +6,7 @@ import { runDemo, PASSWORD } from '../../scripts/demo.ts';
 import { startNodeServer } from '../../src/node.ts';
 import { silentLogger } from '../../src/lib/logger.ts';
 import { TENANTS_DIR } from '../support/node-app.ts';
+import { statuses } from '../../src/rules/status.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'grassroots-demo-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -19,6 +20,9 @@ describe('npm run demo', () => {
       expect(Object.keys(tallies[id]).sort(), id).toEqual(['at_risk', 'late', 'met', 'missed', 'on_track']);
     }
     expect(printed.join('\n')).toContain(`demo-admin@harbin.demo`);
+    // The tallies read in Chinese: status labels, not identifiers.
+    expect(printed.join('\n')).toMatch(new RegExp(`${statuses.on_track} \\d+`));
+    expect(printed.join('\n')).not.toMatch(/on_track|missed \d/);
     const server = await startNodeServer({ ...vars, PORT: '0', HOST: '127.0.0.1', DISABLE_CRON: '1' }, silentLogger, () => {});
     try {
       const login = await fetch(`http://127.0.0.1:${server.port}/v1/binzhou/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'demo-cadre@binzhou.demo', password: PASSWORD }) });

@@ -40,18 +40,18 @@ describe('import', () => {
     expect([h.categories, h.hasMinor]).toEqual([['left_behind', 'dispute'], true]);
   });
 
-  it('one bad row: nothing is written, and each bad row is reported with its line number and reason', async () => {
+  it('one bad row: nothing is written, and each bad row is reported with its line number, its column as the file names it, and the reason', async () => {
     const before = await countRows(t, 'harbin', 'events');
     const csv = '组织ID,活动类型,名称,开始日期\ndaoli,培训,好行,2017-06-01\ndaoli,跳舞,坏行一,2017-06-01\nnowhere,培训,坏行二,2017-13-01\ndaoli,培训,好行二,2017-06-02\n';
     const res = await upload('events', csv);
     expect(res.status).toBe(400);
     const body = (await res.json()) as Err;
     expect(body.error.message).toBe('有 2 行不合格，未导入任何记录');
-    expect(body.error.fields.map((f) => f.path)).toEqual(['rows.3.type', 'rows.4.startDate']);
+    expect(body.error.fields.map((f) => f.path)).toEqual(['rows.3.活动类型', 'rows.4.开始日期']);
     expect(await countRows(t, 'harbin', 'events')).toBe(before);
     // Once the dates are valid, the unknown unit of line 4 is reported too.
     const fixed = csv.replace('跳舞', '培训').replace('2017-13-01', '2017-06-03');
-    expect(((await (await upload('events', fixed)).json()) as Err).error.fields).toEqual([{ path: 'rows.4.orgUnitId', message: '组织ID不存在' }]);
+    expect(((await (await upload('events', fixed)).json()) as Err).error.fields).toEqual([{ path: 'rows.4.组织ID', message: '组织ID不存在' }]);
   });
 
   it('an unknown column is reported on line 1', async () => {
