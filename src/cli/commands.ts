@@ -5,7 +5,9 @@
 import * as v from 'valibot';
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { and, asc, eq, isNull } from 'drizzle-orm';
+import { and, asc, eq, isNull, sql } from 'drizzle-orm';
+import { hashPassword, randomPassword } from '../lib/password.ts';
+import { Password } from '../routes/schemas.ts';
 import type { buildNodeDeps } from '../node-runtime.ts';
 import { tenantDatabaseUrl } from '../node-runtime.ts';
 import { findResource, importStatements, inFileTerms, parseRows, validateRows } from '../records/import.ts';
@@ -75,10 +77,38 @@ export async function tenants({ deps, settings, out }: CliContext): Promise<numb
   return 0;
 }
 
+/** `user add` or `user reset-password`. */
+export async function user(ctx: CliContext): Promise<number> {
+  if (ctx.sub === 'add') return userAdd(ctx);
+  if (ctx.sub === 'reset-password') return resetPassword(ctx);
+  throw new UsageError('用法：user add … 或 user reset-password --tenant T --email E [--password P]');
+}
+
+/**
+ * Sets a new password for a person who forgot hers (the bootstrap admin
+ * included): a random one printed once unless --password is given. She must
+ * change it at her next login, the lockout is cleared, and her old tokens end.
+ */
+async function resetPassword({ deps, values, out }: CliContext): Promise<number> {
+  const [tenant] = pickTenants(deps.tenants.list(), values.tenant ?? '');
+  if (!values.email) throw new UsageError('--email 必填');
+  if (values.password !== undefined && !v.is(Password, values.password)) throw new UsageError('--password 至少 8 位');
+  const password = values.password ?? randomPassword();
+  const db = deps.database(tenant);
+  const [updated] = await db
+    .update(people)
+    .set({ passwordHash: await hashPassword(password), mustChangePassword: true, failedLogins: 0, lockedUntil: null, sessionVersion: sql`${people.sessionVersion} + 1`, updatedAt: deps.clock.now().toISOString() })
+    .where(and(eq(people.email, values.email.trim().toLowerCase()), isNull(people.deletedAt)))
+    .returning({ email: people.email });
+  if (!updated) throw new UsageError(`[${tenant.id}] 没有用户 ${values.email}`);
+  out(`[${tenant.id}] 已重置 ${updated.email} 的密码，登录后须修改。`);
+  if (!values.password) out(`  新密码（只显示这一次）: ${password}`);
+  return 0;
+}
+
 /** Creates a person who can log in. */
-export async function userAdd({ deps, values, sub, out }: CliContext): Promise<number> {
+async function userAdd({ deps, values, out }: CliContext): Promise<number> {
   const all = deps.tenants.list();
-  if (sub !== 'add') throw new UsageError('只支持 user add');
   const [tenant] = pickTenants(all, values.tenant ?? '');
   const parsed = v.safeParse(CreatePersonBody, {
     name: values.name ?? values.email,

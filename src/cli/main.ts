@@ -9,7 +9,7 @@ import { installZhMessages } from '../lib/valibot-zh.ts';
 import { AppError, errorCodes } from '../lib/errors.ts';
 import { silentLogger } from '../lib/logger.ts';
 import { isBusyError } from '../db/errors.ts';
-import { UsageError, check, importFile, migrate, tenants, token, userAdd, type CliContext } from './commands.ts';
+import { UsageError, check, importFile, migrate, tenants, token, user, type CliContext } from './commands.ts';
 
 const USAGE = `用法 usage: npx grassroots <命令> [选项]
 
@@ -18,6 +18,9 @@ const USAGE = `用法 usage: npx grassroots <命令> [选项]
   user add --tenant T --email E --password P --access admin|supervisor|member
            [--name N] [--duty leader|office_cadre|committee_member|grassroots_cadre] [--org-unit ID]
                                新建可登录的用户
+  user reset-password --tenant T --email E [--password P]
+                               重置忘记的密码（不给 --password 时随机生成并只显示一次）；
+                               登录后须修改，原有登录凭证全部失效
   token --tenant T --email E [--ttl 秒]
                                为脚本签发访问令牌（打印到标准输出）
   check --tenant T [--as-of DATE] [--dry-run]
@@ -54,7 +57,7 @@ export async function main(argv: string[], out: (s: string) => void = console.lo
     return command ? 0 : 2;
   }
   const runtime = buildNodeDeps(process.env, silentLogger);
-  const handlers: Record<string, (ctx: CliContext) => Promise<number>> = { migrate, tenants, user: userAdd, token, check, import: importFile };
+  const handlers: Record<string, (ctx: CliContext) => Promise<number>> = { migrate, tenants, user, token, check, import: importFile };
   try {
     const handler = handlers[command];
     if (!handler) throw new UsageError(`未知命令 unknown command: ${command}\n\n${USAGE}`);

@@ -81,4 +81,23 @@ describe('npx grassroots', () => {
     expect(after.out).not.toContain('将入队');
     await expect(run('check', '--tenant', 'binzhou', '--as-of', 'someday')).rejects.toThrow(/--as-of/);
   });
+
+  it('user reset-password gives a forgotten bootstrap admin a one-time password; the old one and old tokens stop working', async () => {
+    await run('migrate', '--tenant', 'harbin');
+    const { out: oldToken } = await run('token', '--tenant', 'harbin', '--email', 'hrbwomen@126.com');
+    const reset = await run('user', 'reset-password', '--tenant', 'harbin', '--email', 'HRBwomen@126.com');
+    expect(reset.out).toContain('已重置 hrbwomen@126.com 的密码，登录后须修改。');
+    const password = /新密码（只显示这一次）: (\S{16})/.exec(reset.out)![1];
+    const server = await startNodeServer({ ...process.env, PORT: '0', HOST: '127.0.0.1', DISABLE_CRON: '1' }, silentLogger, () => {});
+    try {
+      const base = `http://127.0.0.1:${server.port}/v1/harbin`;
+      const login = await fetch(`${base}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'hrbwomen@126.com', password }) });
+      expect(login.status).toBe(200);
+      expect(((await login.json()) as { person: { mustChangePassword: boolean } }).person.mustChangePassword).toBe(true);
+      expect((await fetch(`${base}/me`, { headers: { authorization: `Bearer ${oldToken}` } })).status).toBe(401);
+    } finally {
+      await server.close();
+    }
+    await expect(run('user', 'reset-password', '--tenant', 'harbin', '--email', 'nobody@hrb.cn')).rejects.toThrow(/没有用户 nobody@hrb.cn/);
+  });
 });
