@@ -14,6 +14,7 @@ import { evaluateTenant } from '../src/rules/engine.ts';
 import { silentLogger } from '../src/lib/logger.ts';
 import { localDate } from '../src/lib/time.ts';
 import { statuses, type Status } from '../src/rules/status.ts';
+import { recordKinds, type FieldDef, type KindDef, type RecordKind } from '../src/domain/records.ts';
 import { people, orgUnits } from '../db/schema.ts';
 import type { Db } from '../src/db/client.ts';
 import type { TenantConfig } from '../src/tenants/schema.ts';
@@ -46,8 +47,15 @@ async function add(ctx: Ctx, resource: string, rows: Record<string, unknown>[]) 
   const def = findResource(resource)!;
   const { prepared, errors } = await validateRows(ctx.db, ctx.admin, def, rows.map((input, i) => ({ line: i + 1, input })));
   if (errors.length) throw new Error(`${ctx.tenant.id}/${resource}: ${JSON.stringify(errors.slice(0, 3))}`);
-  const { items } = importStatements({ db: ctx.db, actorId: ctx.admin.id, requestId: null, now: deps.clock.now() }, ctx.admin, def, prepared);
+  const { items, ids } = importStatements({ db: ctx.db, actorId: ctx.admin.id, requestId: null, now: deps.clock.now() }, ctx.admin, def, prepared);
   await ctx.db.batch(items as [never, ...never[]]);
+  // The demo's cadres typed their records in on the day of the work (on-time is decided by entry time too).
+  const kind = recordKinds[def.kind as RecordKind] as KindDef | undefined;
+  const dateSql = kind?.dateField ? (kind.fields[kind.dateField as keyof typeof kind.fields] as FieldDef).sql.replace(/^r\./, '') : undefined;
+  if (kind && dateSql && !kind.ownTime) {
+    const list = sql.join(ids.map((id) => sql`${id}`), sql`, `);
+    await ctx.db.run(sql`update ${sql.raw(kind.table)} set created_at = ${sql.raw(dateSql)} || 'T10:00:00.000Z' where id in (${list}) and ${sql.raw(dateSql)} || 'T10:00:00.000Z' < created_at`);
+  }
 }
 
 async function person(ctx: Ctx, orgUnitId: string, duty: 'leader' | 'office_cadre' | 'committee_member' | 'grassroots_cadre', login?: { email: string; access: 'admin' | 'supervisor' | 'member' }) {

@@ -28,6 +28,23 @@ export interface KindDef {
   range?: { start: string; end: string };
   /** A short human label for one record (per-case results). */
   labelSql: string;
+  /**
+   * What one counted thing is, as SQL over `r` ("N户" counts households, not visits): counts are
+   * distinct over it unless a rule says `distinct: false`. Absent: each record is one thing.
+   */
+  identity?: string;
+  /**
+   * Things that last (a pairing): start and end fields. With matchPeriodBy `cumulative` such a
+   * record counts in a period only if it started by the period's end and had not ended before
+   * its start (an open end lasts).
+   */
+  ongoing?: { start: string; end: string };
+  /**
+   * The kind's date is itself the moment it was sent or done (a submission's submittedAt, a
+   * petition's closedOn), so it decides on-time alone. For every other kind a record counts as on
+   * time only if it was also entered (createdAt) by the due date: backdating makes late, not met.
+   */
+  ownTime?: boolean;
   fields: Record<string, FieldDef>;
 }
 
@@ -57,9 +74,11 @@ export const recordKinds = {
     table: 'household_visits',
     dateField: 'visitedOn',
     labelSql: 'r.visited_on',
+    identity: 'coalesce(r.household_id, r.id)',
     fields: {
       ...common,
       visitedOn: { sql: 'r.visited_on', type: 'date', label: '走访日期' },
+      householdId: { sql: 'r.household_id', type: 'text', label: '住户' },
       categories: { sql: 'r.categories', type: 'categories', values: householdCategories, label: '六必访类别' },
     },
   },
@@ -103,9 +122,12 @@ export const recordKinds = {
     table: 'pairings',
     dateField: 'startedOn',
     labelSql: 'r.started_on',
+    identity: "coalesce(r.beneficiary_type || ':' || nullif(trim(r.beneficiary_name), ''), r.id)",
+    ongoing: { start: 'startedOn', end: 'endedOn' },
     fields: {
       ...common,
       startedOn: { sql: 'r.started_on', type: 'date', label: '结对日期' },
+      endedOn: { sql: 'r.ended_on', type: 'date', label: '结束日期' },
       beneficiaryType: { sql: 'r.beneficiary_type', type: 'enum', values: beneficiaryTypes, label: '帮扶对象' },
     },
   },
@@ -142,6 +164,7 @@ export const recordKinds = {
     table: 'petitions',
     dateField: 'receivedOn',
     labelSql: "'信访案件 ' || r.received_on",
+    ownTime: true,
     fields: {
       ...common,
       receivedOn: { sql: 'r.received_on', type: 'date', label: '受理日期' },
@@ -158,6 +181,7 @@ export const recordKinds = {
     table: 'submissions',
     dateField: 'submittedAt',
     labelSql: 'r.title',
+    ownTime: true,
     fields: {
       ...common,
       submittedAt: { sql: 'r.submitted_at', type: 'instant', label: '上报时间' },
@@ -191,6 +215,7 @@ export const recordKinds = {
     table: 'org_units',
     dateField: null,
     labelSql: 'r.name',
+    ownTime: true,
     fields: {
       orgUnitId: { sql: 'r.id', type: 'text', label: '组织' },
       level: { sql: 'r.level', type: 'enum', values: orgLevels, label: '层级' },

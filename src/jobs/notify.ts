@@ -106,7 +106,7 @@ export function planNotifications(input: {
   const due = (t: string) => t > since && t <= today;
   for (const r of results) {
     const rule = rules.get(r.ruleId);
-    if (!rule || r.status === 'met' || r.status === 'late') continue;
+    if (!rule || r.status === 'met' || r.status === 'late' || r.status === 'not_applicable') continue;
     const rem = { ...DEFAULT_REMINDERS, ...tenant.reminderDefaults, ...rule.reminders };
     const base = { ruleId: r.ruleId, subjectType: r.subject.type, subjectId: r.subject.id, periodKey: r.period.key, due: r.due };
     const add = (kind: NoticeKind, keyKind: string, recipients: Recipient[], daysLeft?: number) => {

@@ -170,25 +170,40 @@ export async function evaluateTenant(db: Db, tenant: TenantConfig, opts: Evaluat
 
     for (const [pi, p] of periods.entries()) {
       const daysToDue = daysBetween(today, p.due);
+      const lastDay = p.end < p.due ? p.end : p.due;
+      const ctx = { daysLeft: Math.max(0, daysBetween(today < p.start ? p.start : today, lastDay) + 1), afterDue: today > p.due };
       for (const subject of list) {
-        const judged = rule.parts.map((part, i) =>
-          judgePart(part as Exclude<Part, { metric: 'perCase' }>, (comp) => figures.get(figKey(i, comp, subject.id, pi))),
+        const all = rule.parts.map((part, i) =>
+          judgePart(part as Exclude<Part, { metric: 'perCase' }>, (comp) => figures.get(figKey(i, comp, subject.id, pi)), ctx),
         );
+        // Parts with nothing to count are left out; a rule with nothing to count at all is not_applicable.
+        const judged = all.filter((j) => !j.notApplicable);
         const pick = rule.combine === 'any' ? (xs: boolean[]) => xs.some(Boolean) : (xs: boolean[]) => xs.every(Boolean);
-        const metNow = pick(judged.map((j) => j.now.met));
-        const metAtDue = pick(judged.map((j) => j.metAtDue));
-        const single = judged.length === 1 ? judged[0].now : undefined;
+        const metNow = judged.length > 0 && pick(judged.map((j) => j.now.met));
+        const metAtDue = judged.length > 0 && pick(judged.map((j) => j.metAtDue));
+        const feasible = judged.length === 0 || pick(judged.map((j) => j.feasible || j.now.met));
+        const single = all.length === 1 ? all[0].now : undefined;
         const metParts = judged.filter((j) => j.now.met).length;
         results.push({
           ...commons[pi],
           subject,
-          status: statusOf({ metNow, metAtDue, today, due: p.due, atRiskDays: riskDays, daysToDue }),
+          status: statusOf({
+            metNow,
+            metAtDue,
+            today,
+            due: p.due,
+            atRiskDays: riskDays,
+            daysToDue,
+            feasible,
+            finalAtDue: judged.some((j) => j.finalAtDue),
+            notApplicable: judged.length === 0,
+          }),
           target: single ? single.target : rule.combine === 'any' ? 1 : judged.length,
           actual: single ? single.actual : metParts,
           targetText: single ? single.targetText : rule.combine === 'any' ? '任一项达标' : `${judged.length} 项全部达标`,
           actualText: single ? single.actualText : `${metParts}/${judged.length} 项达标`,
           missing: metNow ? [] : judged.flatMap((j) => j.now.missing),
-          parts: judged.map((j) => j.now),
+          parts: all.map((j) => j.now),
         });
       }
     }

@@ -35,10 +35,29 @@ export function partLabel(part: Part): string {
 const num = (v: unknown) => (v === null || v === undefined ? 0 : Number(v));
 const split = (v: unknown) => (typeof v === 'string' && v ? v.split(',') : []);
 
+export interface JudgeContext {
+  /** Calendar days left in which work still counts: today to the earlier of the period's end and the due date, inclusive (0 once past). */
+  daysLeft: number;
+  /** Today is after the due date. */
+  afterDue: boolean;
+}
+
+export interface PartJudgement {
+  now: PartResult;
+  metAtDue: boolean;
+  /** The part can still be met by the due date at a plausible pace (a day quota cannot outrun the calendar). */
+  feasible: boolean;
+  /** Nothing to count (a rate over an empty denominator). */
+  notApplicable: boolean;
+  /** The figure is final at the due date (rates): short then is missed, never late. */
+  finalAtDue: boolean;
+}
+
 /** Pure: one part's figures → whether it is met now and at the due date, and what to show. */
-export function judgePart(part: Exclude<Part, { metric: 'perCase' }>, get: (comp: string) => PartRow | undefined): { now: PartResult; metAtDue: boolean } {
+export function judgePart(part: Exclude<Part, { metric: 'perCase' }>, get: (comp: string) => PartRow | undefined, ctx: JudgeContext): PartJudgement {
   const label = partLabel(part);
   const base = { label, metric: part.metric };
+  const plain = { feasible: true, notApplicable: false, finalAtDue: false };
   switch (part.metric) {
     case 'count':
     case 'sum':
@@ -50,7 +69,12 @@ export function judgePart(part: Exclude<Part, { metric: 'perCase' }>, get: (comp
       const due = num(row?.due_val);
       const met = meetsTarget(now, t);
       const missing = met ? [] : t.max !== undefined && now > t.max ? [`${label}超过上限 ${t.max}${unit}`] : [`${label}还差 ${(t.min ?? 0) - now}${unit}`];
+      // A day quota needs as many calendar days as it is short: 60 days cannot fit in 20.
+      const dayQuota = part.metric === 'sum' && part.field === 'daysInPeriod';
+      const feasible = !dayQuota || met || (t.min ?? 0) - now <= ctx.daysLeft;
       return {
+        ...plain,
+        feasible,
         now: { ...base, target: t.min ?? t.max ?? null, actual: now, targetText: part.metric === 'milestone' ? '完成' : targetText(t, unit), actualText: part.metric === 'milestone' ? (met ? '已完成' : '未完成') : `${now}${unit}`, met, missing },
         metAtDue: meetsTarget(due, t),
       };
@@ -62,6 +86,7 @@ export function judgePart(part: Exclude<Part, { metric: 'perCase' }>, get: (comp
       const values = (recordKinds[part.kind].fields as Record<string, FieldDef>)[part.field]?.values ?? {};
       const missing = part.set.filter((x) => !nowSet.has(x)).map((x) => values[x] ?? x);
       return {
+        ...plain,
         now: { ...base, target: part.set.length, actual: part.set.length - missing.length, targetText: `全部 ${part.set.length} 类`, actualText: `${part.set.length - missing.length} 类`, met: missing.length === 0, missing: missing.map((m) => `未覆盖：${m}`) },
         metAtDue: part.set.every((x) => dueSet.has(x)),
       };
@@ -69,13 +94,18 @@ export function judgePart(part: Exclude<Part, { metric: 'perCase' }>, get: (comp
     case 'ratio': {
       const n = get('num');
       const d = get('den');
-      const [nNow, dNow, nDue, dDue] = [num(n?.now_val), num(d?.now_val), num(n?.due_val), num(d?.due_val)];
-      const ok = (a: number, b: number) => b === 0 || a >= part.min * b - 1e-9;
+      const [nDue, dDue] = [num(n?.due_val), num(d?.due_val)];
+      // A rate is final at the due date: after it, what is shown is the rate as it stood then.
+      const [nNow, dNow] = ctx.afterDue ? [nDue, dDue] : [num(n?.now_val), num(d?.now_val)];
+      const ok = (a: number, b: number) => b > 0 && a >= part.min * b - 1e-9;
       const ratio = dNow === 0 ? null : nNow / dNow;
       const pct = (x: number) => `${(Math.floor(x * 1000) / 10).toFixed(1)}%`;
       const met = ok(nNow, dNow);
       return {
-        now: { ...base, target: part.min, actual: ratio, targetText: `≥ ${pct(part.min)}`, actualText: ratio === null ? '0/0' : `${pct(ratio)}（${nNow}/${dNow}）`, met, missing: met ? [] : [`${label} ${pct(ratio ?? 0)}，低于 ${pct(part.min)}`] },
+        feasible: true,
+        notApplicable: dNow === 0,
+        finalAtDue: true,
+        now: { ...base, target: part.min, actual: ratio, targetText: `≥ ${pct(part.min)}`, actualText: ratio === null ? '无可计算对象（0/0）' : `${pct(ratio)}（${nNow}/${dNow}）`, met, missing: met || dNow === 0 ? [] : [`${label} ${pct(ratio ?? 0)}，低于 ${pct(part.min)}`] },
         metAtDue: ok(nDue, dDue),
       };
     }

@@ -38,6 +38,8 @@ const countSpecEntries = {
   matchPeriodBy: v.optional(v.picklist(['date', 'cumulative', 'periodKey']), 'date'),
   /** Records of the subject unit only, or of its whole subtree. */
   scope: v.optional(v.picklist(['self', 'subtree']), 'self'),
+  /** false: count records, not the distinct things they are about (default: distinct, where the kind says what a thing is). */
+  distinct: v.optional(v.boolean()),
 };
 export const CountSpecSchema = v.strictObject(countSpecEntries);
 export type CountSpec = v.InferOutput<typeof CountSpecSchema>;

@@ -86,6 +86,11 @@ function subjectSql(attribution: Attribution, scope: CountSpec['scope']): { expr
 /** Whether a record's date field puts it in period `p`. */
 function inPeriodSql(def: KindDef, spec: CountSpec, overlap: boolean): SQL {
   if (spec.matchPeriodBy === 'periodKey') return sql`r.period = p.key`;
+  if (spec.matchPeriodBy === 'cumulative' && def.ongoing) {
+    // Counts while it lasts: started by the period's end, not ended before its start.
+    const end = raw(field(def, def.ongoing.end).sql);
+    return sql`${raw(field(def, def.ongoing.start).sql)} <= p.end_d and (${end} is null or ${end} >= p.start_d)`;
+  }
   if (overlap && def.range) {
     return sql`${raw(field(def, def.range.start).sql)} <= p.end_d and ${raw(field(def, def.range.end).sql)} >= p.start_d`;
   }
@@ -96,21 +101,49 @@ function inPeriodSql(def: KindDef, spec: CountSpec, overlap: boolean): SQL {
   return f.type === 'instant' ? sql`${raw(f.sql)} >= p.start_at and ${raw(f.sql)} < p.end_at` : sql`${raw(f.sql)} between p.start_d and p.end_d`;
 }
 
-/** `cutoff <= now` (which: 'now') or `cutoff <= due` (which: 'due'). A null cutoff never passes. */
+/**
+ * `cutoff <= now` (which: 'now') or `cutoff <= due` (which: 'due'). A null cutoff never passes.
+ * At the due date a record must also have been entered by then, unless its kind's date is its own
+ * sending time: backdating turns missed into late, never into met.
+ */
 function cutoffSql(def: KindDef, spec: CountSpec, which: 'now' | 'due'): SQL {
+  const entered = which === 'due' && !def.ownTime ? sql` and r.created_at < p.due_at` : sql``;
   const name = spec.cutoffField ?? spec.dateField ?? def.dateField;
-  if (!name) return sql`1 = 1`;
+  if (!name) return which === 'due' && !def.ownTime ? sql`r.created_at < p.due_at` : sql`1 = 1`;
   const f = field(def, name);
-  if (f.type === 'instant') return which === 'now' ? sql`${raw(f.sql)} <= p.now_at` : sql`${raw(f.sql)} < p.due_at`;
-  return which === 'now' ? sql`${raw(f.sql)} <= p.now_d` : sql`${raw(f.sql)} <= p.due_d`;
+  if (f.type === 'instant') return which === 'now' ? sql`${raw(f.sql)} <= p.now_at` : sql`${raw(f.sql)} < p.due_at${entered}`;
+  return which === 'now' ? sql`${raw(f.sql)} <= p.now_d` : sql`${raw(f.sql)} <= p.due_d${entered}`;
 }
 
-/** Days of a spanning record inside its period, up to the cutoff. */
-function daysInPeriodSql(def: KindDef, which: 'now' | 'due'): SQL {
+/**
+ * A day quota: the distinct calendar days that a subject's spanning records
+ * (trips) cover inside the period, up to the cutoff. Overlapping trips count
+ * their shared days once: the clipped intervals are merged into islands
+ * (gaps and islands with window functions) and the islands' lengths summed.
+ * At the due date only trips entered by then count.
+ */
+function daysUnionSelect(partIdx: number, spec: CountSpec, attribution: Attribution): SQL {
+  const def = recordKinds[spec.kind as RecordKind] as KindDef;
+  const subject = subjectSql(attribution, spec.scope);
   const start = raw(field(def, def.range!.start).sql);
   const end = raw(field(def, def.range!.end).sql);
-  const cut = which === 'now' ? sql`p.now_d` : sql`p.due_d`;
-  return sql`max(0, julianday(min(${end}, p.end_d, ${cut})) - julianday(max(${start}, p.start_d)) + 1)`;
+  const conds = [sql`r.deleted_at is null`, inPeriodSql(def, spec, true), ...whereSql(def, spec.where ?? {})];
+  const clipped = (which: 'now' | 'due') => sql`select ${which} as which, ${subject.expr} as subject, p.idx as period,
+      julianday(max(${start}, p.start_d)) as s, julianday(min(${end}, p.end_d, ${which === 'now' ? sql`p.now_d` : sql`p.due_d`})) as e
+    from periods p join ${raw(def.table)} r on ${sql.join(conds, sql` and `)}${which === 'due' ? sql` and r.created_at < p.due_at` : sql``}${subject.join}`;
+  return sql`select ${partIdx} as part, 'v' as comp, subject, period,
+      sum(case when which = 'now' then e - s + 1 else 0 end) as now_val,
+      sum(case when which = 'due' then e - s + 1 else 0 end) as due_val, null as now_set, null as due_set
+    from (
+      select which, subject, period, min(s) as s, max(e) as e from (
+        select *, sum(case when prev_e is null or s > prev_e + 1 then 1 else 0 end)
+            over (partition by which, subject, period order by s, e rows unbounded preceding) as grp
+        from (
+          select *, max(e) over (partition by which, subject, period order by s, e rows between unbounded preceding and 1 preceding) as prev_e
+          from (${clipped('now')} union all ${clipped('due')}) where e >= s
+        )
+      ) group by which, subject, period, grp
+    ) group by subject, period`;
 }
 
 interface SelectOptions {
@@ -141,7 +174,11 @@ function aggregateSelect(partIdx: number, comp: string, spec: CountSpec, attribu
     group by ${subject.expr}, p.idx`;
 }
 
-const countOf = (def: KindDef, spec: CountSpec) => (which: 'now' | 'due') => sql`sum(case when ${cutoffSql(def, spec, which)} then 1 else 0 end)`;
+/** A count: of distinct things where the kind says what a thing is (ten visits to one household are one household). */
+const countOf = (def: KindDef, spec: CountSpec) => (which: 'now' | 'due') =>
+  def.identity && spec.distinct !== false
+    ? sql`count(distinct case when ${cutoffSql(def, spec, which)} then ${raw(def.identity)} end)`
+    : sql`sum(case when ${cutoffSql(def, spec, which)} then 1 else 0 end)`;
 
 /** The SELECTs for one part (two for a ratio: numerator and denominator). */
 export function partSelects(part: Part, partIdx: number, attribution: Attribution): SQL[] {
@@ -152,9 +189,7 @@ export function partSelects(part: Part, partIdx: number, attribution: Attributio
     }
     case 'sum': {
       const def = recordKinds[part.kind] as KindDef;
-      if (part.field === 'daysInPeriod') {
-        return [aggregateSelect(partIdx, 'v', part, attribution, (which) => sql`sum(${daysInPeriodSql(def, which)})`, { overlap: true })];
-      }
+      if (part.field === 'daysInPeriod') return [daysUnionSelect(partIdx, part, attribution)];
       const col = raw(field(def, part.field).sql);
       return [aggregateSelect(partIdx, 'v', part, attribution, (which) => sql`sum(case when ${cutoffSql(def, part, which)} then coalesce(${col}, 0) else 0 end)`)];
     }

@@ -17,8 +17,10 @@ import type { TenantConfig } from '../../src/tenants/schema.ts';
 import { evaluateTenant, type ComplianceResult, type EvaluateOptions } from '../../src/rules/engine.ts';
 import { TENANTS_DIR } from './node-app.ts';
 
-const stamp = { createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z' };
-type Base = { personId?: string | null; orgUnitId?: string | null };
+// Entered long before any period's due date, so that on-time is decided by the record's own date unless a test says when it was entered.
+const stamp = { createdAt: '2000-01-01T00:00:00.000Z', updatedAt: '2000-01-01T00:00:00.000Z' };
+/** `enteredAt`: when the record was typed in (its createdAt); default: long before any due date. */
+type Base = { personId?: string | null; orgUnitId?: string | null; enteredAt?: string };
 
 export interface EngineFixture {
   db: Db;
@@ -27,11 +29,12 @@ export interface EngineFixture {
   orgUnit(u: { id: string; name?: string; level: typeof s.orgUnits.$inferInsert.level; type: typeof s.orgUnits.$inferInsert.type; parentId: string }): Promise<string>;
   add: {
     fieldTrip(r: Base & { startDate: string; endDate?: string }): Promise<string>;
-    visit(r: Base & { visitedOn: string; categories?: string[] }): Promise<string>;
+    visit(r: Base & { visitedOn: string; categories?: string[]; householdId?: string }): Promise<string>;
+    household(r: Base & { orgUnitId: string; address?: string }): Promise<string>;
     diary(r: Base & { entryDate: string }): Promise<string>;
     report(r: Base & { submittedOn: string; topic?: 'general' | 'key_topic' | 'womens_needs'; complete?: boolean }): Promise<string>;
     contactPoint(r: Base & { establishedOn: string; isWeak?: boolean; brandProject?: string; problemSolved?: string; suggestion?: string; innovationOn?: string }): Promise<string>;
-    pairing(r: Base & { startedOn: string; beneficiaryType: 'poor_woman' | 'poor_child' | 'woman' | 'grassroots_org' }): Promise<string>;
+    pairing(r: Base & { startedOn: string; endedOn?: string; beneficiaryName?: string; beneficiaryType: 'poor_woman' | 'poor_child' | 'woman' | 'grassroots_org' }): Promise<string>;
     service(r: Base & { servedOn: string; category: typeof s.services.$inferInsert.category; subtype?: string; peopleServed: number }): Promise<string>;
     event(r: Base & { type: typeof s.events.$inferInsert.type; startDate: string; endDate?: string; participants?: number }): Promise<string>;
     petition(r: Base & { receivedOn: string; superiorAssigned?: boolean; dueDate?: string; closedOn?: string; reportedOn?: string }): Promise<string>;
@@ -52,7 +55,7 @@ export function recordWriters(db: Db): Pick<EngineFixture, 'person' | 'orgUnit' 
     await db.insert(table).values({ id, ...stamp, ...row } as never);
     return id;
   };
-  const base = (r: Base) => ({ personId: r.personId ?? null, orgUnitId: r.orgUnitId ?? null });
+  const base = (r: Base) => ({ personId: r.personId ?? null, orgUnitId: r.orgUnitId ?? null, ...(r.enteredAt && { createdAt: r.enteredAt }) });
   return {
     person: (p) => ins(s.people, { name: p.name ?? '测试人员', duty: p.duty ?? null, orgUnitId: p.orgUnitId ?? null, access: p.access ?? 'member', email: p.email ?? null } as never),
     orgUnit: async (u) => {
@@ -61,7 +64,8 @@ export function recordWriters(db: Db): Pick<EngineFixture, 'person' | 'orgUnit' 
     },
     add: {
       fieldTrip: (r) => ins(s.fieldTrips, { ...base(r), startDate: r.startDate, endDate: r.endDate ?? r.startDate } as never),
-      visit: (r) => ins(s.householdVisits, { ...base(r), visitedOn: r.visitedOn, categories: JSON.stringify(r.categories ?? []) } as never),
+      visit: (r) => ins(s.householdVisits, { ...base(r), visitedOn: r.visitedOn, categories: JSON.stringify(r.categories ?? []), householdId: r.householdId ?? null } as never),
+      household: (r) => ins(s.households, { ...base(r), address: r.address ?? '某路1号', categories: '[]', hasMinor: false } as never),
       diary: (r) => ins(s.diaryEntries, { ...base(r), entryDate: r.entryDate, content: '今日走访记录' } as never),
       report: (r) =>
         ins(s.researchReports, {
@@ -74,7 +78,7 @@ export function recordWriters(db: Db): Pick<EngineFixture, 'person' | 'orgUnit' 
           submittedOn: r.submittedOn,
         } as never),
       contactPoint: (r) => ins(s.contactPoints, { ...base(r), name: '联系点', establishedOn: r.establishedOn, isWeak: r.isWeak ?? false, brandProject: r.brandProject ?? null, problemSolved: r.problemSolved ?? null, suggestion: r.suggestion ?? null, innovation: r.innovationOn ? '创新亮点' : null, innovationOn: r.innovationOn ?? null } as never),
-      pairing: (r) => ins(s.pairings, { ...base(r), beneficiaryType: r.beneficiaryType, startedOn: r.startedOn } as never),
+      pairing: (r) => ins(s.pairings, { ...base(r), beneficiaryType: r.beneficiaryType, startedOn: r.startedOn, endedOn: r.endedOn ?? null, beneficiaryName: r.beneficiaryName ?? null } as never),
       service: (r) => ins(s.services, { ...base(r), category: r.category, subtype: r.subtype ?? null, servedOn: r.servedOn, peopleServed: r.peopleServed } as never),
       event: (r) => ins(s.events, { ...base(r), type: r.type, title: '活动', startDate: r.startDate, endDate: r.endDate ?? r.startDate, participants: r.participants ?? 0 } as never),
       petition: (r) =>

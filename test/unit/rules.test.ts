@@ -123,11 +123,22 @@ describe('status', () => {
     expect(targetText({ min: 1, max: 2 }, '场')).toBe('1–2场');
     expect(targetText({ min: 10 }, '户')).toBe('≥ 10户');
   });
-  it('a ratio: 97.9% is short of 98%, 98% meets it, 0 of 0 counts as met', () => {
+  it('a ratio: 97.9% is short of 98%, 98% meets it, 0 of 0 is not_applicable (nothing to count is not met)', () => {
     const part = { metric: 'ratio' as const, numerator: { kind: 'petition' as const, where: {}, matchPeriodBy: 'date' as const, scope: 'self' as const }, denominator: { kind: 'petition' as const, where: {}, matchPeriodBy: 'date' as const, scope: 'self' as const }, min: 0.98 };
     const rows = (n: number, d: number) => (comp: string) => ({ now_val: comp === 'num' ? n : d, due_val: comp === 'num' ? n : d }) as PartRow;
-    expect(judgePart(part, rows(979, 1000)).now.met).toBe(false);
-    expect(judgePart(part, rows(980, 1000)).now.met).toBe(true);
-    expect(judgePart(part, rows(0, 0)).now).toMatchObject({ met: true, actualText: '0/0' });
+    const ctx = { daysLeft: 10, afterDue: false };
+    expect(judgePart(part, rows(979, 1000), ctx).now.met).toBe(false);
+    expect(judgePart(part, rows(980, 1000), ctx).now.met).toBe(true);
+    const empty = judgePart(part, rows(0, 0), ctx);
+    expect([empty.notApplicable, empty.now.met, empty.now.actualText]).toEqual([true, false, '无可计算对象（0/0）']);
+  });
+  it('status: not_applicable wins; a rate short after its due date is missed, never late; an infeasible quota is at_risk early', () => {
+    const base = { metNow: false, metAtDue: false, today: '2012-06-01', due: '2012-12-31', atRiskDays: 7, daysToDue: 213 };
+    expect(statusOf({ ...base, notApplicable: true })).toBe('not_applicable');
+    expect(statusOf({ ...base, feasible: true })).toBe('on_track');
+    expect(statusOf({ ...base, feasible: false })).toBe('at_risk');
+    const after = { ...base, today: '2013-01-01', metNow: true };
+    expect(statusOf(after)).toBe('late');
+    expect(statusOf({ ...after, finalAtDue: true })).toBe('missed');
   });
 });
