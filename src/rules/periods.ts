@@ -70,9 +70,13 @@ export function dueDate(due: DueSpec, period: { start: string; end: string }, ca
 /**
  * The periods of a rule whose span, from the first day to the due date,
  * overlaps [from, to]; clipped to the rule's active window, each with its due date.
+ * A period that ended before the window but falls due inside it is included
+ * (December's report due on 5 January is in January's deadlines), also after
+ * the rule's active window has closed.
  */
 export function periodsOf(rule: Pick<Rule, 'period' | 'active' | 'due'>, from: string, to: string, campaigns: Campaign[]): Period[] {
-  const lo = maxDate(from, rule.active.from);
+  // Due dates fall at most a year (366 grace days) after a period ends: generate from that far back.
+  const lo = maxDate(addDays(from, -367), rule.active.from);
   const hi = rule.active.until ? minDate(to, rule.active.until) : to;
   if (lo > hi && rule.period.type !== 'campaign' && rule.period.type !== 'fixed') return [];
   return natural(rule.period, lo, hi, campaigns)

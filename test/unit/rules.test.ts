@@ -142,3 +142,24 @@ describe('status', () => {
     expect(statusOf({ ...after, finalAtDue: true })).toBe('missed');
   });
 });
+
+describe('period windows include periods that fall due inside them', () => {
+  const tenants = Object.fromEntries(['lixia', 'binzhou'].map((id) => [id, parseTenantConfig(JSON.parse(readFileSync(join(import.meta.dirname, `../../tenants/${id}.json`), 'utf8')), `${id}.json`)]));
+  const keysIn = (tenant: string, ruleId: string, from: string, to: string) => {
+    const t = tenants[tenant];
+    const rule = t.rules.find((r) => r.id === ruleId)!;
+    return periodsOf(rule, from, to, t.campaigns ?? []).map((p) => `${p.key}@${p.due}`);
+  };
+  it('a January 2013 window holds B2 and B11 periods of December 2012 due in January, though the campaign ended on 31 December', () => {
+    expect(keysIn('binzhou', 'B2', '2013-01-01', '2013-01-31')).toEqual(['2012-12@2013-01-05']);
+    expect(keysIn('binzhou', 'B11', '2013-01-01', '2013-01-31')).toHaveLength(1);
+    expect(keysIn('binzhou', 'B2', '2013-01-06', '2013-01-31')).toEqual([]);
+  });
+  it('a monthly rule due after its month shows the previous month in a window that starts after it', () => {
+    const lixiaMonthly = tenants.lixia.rules.filter((r) => r.period.type === 'month' && 'afterPeriodEnd' in r.due && r.due.afterPeriodEnd > 0);
+    expect(lixiaMonthly.length).toBeGreaterThan(0);
+    const rule = lixiaMonthly[0];
+    const keys = keysIn('lixia', rule.id, '2014-01-01', '2014-01-31');
+    expect(keys[0]).toMatch(/^2013-12@2014-01-/);
+  });
+});
