@@ -29,7 +29,7 @@ const DESCRIPTIONS: Record<string, string> = {
   from: '起始日期 YYYY-MM-DD（含）',
   to: '结束日期 YYYY-MM-DD（含）',
   rule: '规则 id，例如 B3',
-  status: `状态，逗号分隔：met、on_track、at_risk、missed、late`,
+  status: `状态，逗号分隔：met、on_track、at_risk、missed、late、not_applicable`,
   person: '人员 id',
   orgUnit: '组织 id（含其下级组织）',
   subunits: 'true 时包括下级组织的记录',

@@ -129,7 +129,7 @@ export const complianceRoutes = (deps: AppDeps) => {
     )
     .get(
       '/compliance',
-      doc({ tag: '考核', summary: '考核结果：规则 × 对象 × 期间（按权限范围）', description: '默认计算截至现在、期限在过去一年内或正在进行的期间。status 可为 met、on_track、at_risk、missed、late，逗号分隔。', ok: { schema: ListResult } }),
+      doc({ tag: '考核', summary: '考核结果：规则 × 对象 × 期间（按权限范围）', description: '默认计算截至现在、期限在过去一年内或正在进行的期间。status 可为 met、on_track、at_risk、missed、late、not_applicable（无可计算对象），逗号分隔。', ok: { schema: ListResult } }),
       validate('query', ComplianceQuery),
       async (c) => {
         const q = c.req.valid('query');
