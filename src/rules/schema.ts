@@ -61,6 +61,8 @@ export const PartSchema = v.variant('metric', [
     dueField: v.optional(v.string()),
     /** The case is done when all these fields are set; it is done on the latest of them. */
     doneFields: v.pipe(v.array(v.string()), v.minLength(1)),
+    /** Done counts only if it falls in the period (a yearly "≥ 1 innovation" counts that year's, not ever). */
+    doneWithinPeriod: v.optional(v.boolean()),
   }),
 ]);
 export type Part = v.InferOutput<typeof PartSchema>;

@@ -233,7 +233,8 @@ export interface CaseRow {
 /** One row per case (a perCase rule): its own due date and the day it was done. */
 export function caseStatement(periods: SqlPeriod[], part: Extract<Part, { metric: 'perCase' }>): SQL {
   const def = recordKinds[part.kind] as KindDef;
-  const done = part.doneFields.length === 1 ? raw(field(def, part.doneFields[0]).sql) : sql`max(${sql.join(part.doneFields.map((f) => raw(field(def, f).sql)), sql`, `)})`;
+  const latest = part.doneFields.length === 1 ? raw(field(def, part.doneFields[0]).sql) : sql`max(${sql.join(part.doneFields.map((f) => raw(field(def, f).sql)), sql`, `)})`;
+  const done = part.doneWithinPeriod ? sql`case when ${latest} between p.start_d and p.end_d then ${latest} end` : latest;
   const due = part.dueField ? raw(field(def, part.dueField).sql) : sql`null`;
   const conds = [sql`r.deleted_at is null`, inPeriodSql(def, { kind: part.kind, where: {}, matchPeriodBy: part.matchPeriodBy, scope: 'self' }, false), ...whereSql(def, part.where ?? {})];
   return sql`with ${periodsCte(periods)}

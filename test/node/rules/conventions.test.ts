@@ -108,6 +108,17 @@ describe('5. ongoing things count while they last', () => {
   });
 });
 
+describe('5. a yearly "≥ 1 innovation" counts that year\'s', () => {
+  it('H8: an innovation dated 2016 does not meet 2017; one dated 31 December 2017 does', async () => {
+    fx = await engineFixture('harbin');
+    const old = await fx.add.contactPoint({ orgUnitId: 'wuchang', establishedOn: '2016-05-01', innovationOn: '2016-06-01' });
+    const current = await fx.add.contactPoint({ orgUnitId: 'wuchang', establishedOn: '2016-05-01', innovationOn: '2017-12-31' });
+    const results = await fx.evaluate({ asOf: new Date(bj('2018-01-01T09:00:00')), ruleIds: ['H8'], window: { from: '2017-12-31', to: '2018-01-01' } });
+    const byId = Object.fromEntries(results.filter((r) => r.period.key === '2017').map((r) => [r.subject.id, r.status]));
+    expect(byId).toEqual({ [old]: 'missed', [current]: 'met' });
+  });
+});
+
 describe('6. nothing to count is not "met"', () => {
   it('L4: with no communities the rate is not_applicable, not met, and no email is planned for it; one unorganised community makes it missed', async () => {
     fx = await engineFixture('lixia');
