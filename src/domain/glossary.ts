@@ -55,6 +55,15 @@ export const householdCategories = {
 } as const;
 
 /** Services: Lixia's 五送 (care, health, jobs, law, green) and Binzhou's 五进家 (care, jobs, medical, study aid, law). */
+/** Kinds of service that rules count by name (B9, L3, L7): an enumeration, so a typo cannot silently stop counting. */
+export const serviceSubtypes = {
+  poor_mother: '贫困母亲援助',
+  two_cancer_screening: '两癌筛查',
+  placement: '就业安置',
+  entrepreneurship: '创业扶持',
+  other: '其他',
+} as const;
+
 export const serviceCategories = {
   care: '关爱',
   health: '健康',

@@ -6,7 +6,7 @@
  */
 import {
   beneficiaryTypes, eventTypes, householdCategories, needStatuses, orgLevels, orgTypes, outletLevels,
-  petitionChannels, petitionStatuses, reportTopics, serviceCategories, submissionTypes,
+  petitionChannels, petitionStatuses, reportTopics, serviceCategories, serviceSubtypes, submissionTypes,
 } from './glossary.ts';
 
 export type FieldType = 'text' | 'int' | 'bool' | 'date' | 'instant' | 'enum' | 'categories';
@@ -140,7 +140,7 @@ export const recordKinds = {
       ...common,
       servedOn: { sql: 'r.served_on', type: 'date', label: '服务日期' },
       category: { sql: 'r.category', type: 'enum', values: serviceCategories, label: '服务类别' },
-      subtype: { sql: 'r.subtype', type: 'text', label: '细类' },
+      subtype: { sql: 'r.subtype', type: 'enum', values: serviceSubtypes, label: '细类' },
       peopleServed: { sql: 'r.people_served', type: 'int', label: '服务人数' },
     },
   },

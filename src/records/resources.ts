@@ -7,7 +7,7 @@ import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import * as s from '../../db/schema.ts';
 import {
   beneficiaryTypes, eventTypes, householdCategories, needStatuses, outletLevels, petitionChannels, petitionStatuses,
-  reportTopics, serviceCategories, submissionTypes,
+  reportTopics, serviceCategories, serviceSubtypes, submissionTypes,
 } from '../domain/glossary.ts';
 import * as v from 'valibot';
 import { f, type FieldSpec } from './fields.ts';
@@ -182,7 +182,7 @@ const defs: ResourceDef[] = [
       personId: person,
       orgUnitId: unit(true),
       category: f.enum('服务类别', serviceCategories, true),
-      subtype: f.text('细类', { max: 50 }),
+      subtype: f.enum('细类', serviceSubtypes),
       servedOn: f.date('服务日期', true),
       peopleServed: f.int('服务人数', { required: true }),
       notes,

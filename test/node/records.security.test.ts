@@ -127,6 +127,15 @@ describe('records: who may write', () => {
   });
 });
 
+describe('enumerated values that rules count by', () => {
+  it('a service subtype with a typo is a 400 naming subtype, not a record that silently never counts', async () => {
+    const res = await post('services', admin, { ...samples.services.body, subtype: 'poor_mothr' });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: { fields: { path: string }[] } }).error.fields.map((f) => f.path)).toEqual(['subtype']);
+    expect((await post('services', admin, { ...samples.services.body, subtype: 'two_cancer_screening' })).status).toBe(201);
+  });
+});
+
 describe('Idempotency-Key', () => {
   it('a retried POST with the same key returns the first result and writes nothing new', async () => {
     const before = await countRows(t, 'binzhou', 'diary_entries');

@@ -26,6 +26,13 @@ describe('tenant configs', () => {
     expect(names('harbin')).toEqual(expect.arrayContaining(['市妇联组织部', '市妇联权益部', '市妇联研究室', '双城区妇联', '尚志市妇联']));
   });
 
+  it('a service subtype that rules count by is an enumeration: a typo in a config is rejected, naming the rule', () => {
+    const c = raw('binzhou');
+    const b9 = c.rules.find((r: { id: string }) => r.id === 'B9');
+    b9.parts[0].where.subtype = 'poor_mothr';
+    expect(() => parseTenantConfig(c, 'binzhou.json')).toThrow(/B9[\s\S]*未知取值 poor_mothr/);
+  });
+
   it('an unknown org level is rejected with the file and the dotted path of the field', () => {
     const c = raw('binzhou');
     c.orgUnits.children[2].children[1].level = 'province';
