@@ -93,13 +93,22 @@ export function planNotifications(input: {
       }
     }
   };
+  /**
+   * Escalations go to the office the document names, else one level up from the subject's unit;
+   * never to the person who is herself short (a leader short of H5 is not told about herself).
+   */
   const escalationRecipients = (r: ComplianceResult, escalateTo?: string): Recipient[] => {
-    if (escalateTo) return unitContacts(escalateTo);
+    const notSelf = (list: Recipient[]) => list.filter((x) => !r.subject.personId || x.personId !== r.subject.personId);
+    if (escalateTo) return notSelf(unitContacts(escalateTo));
     if (r.subject.type === 'tenant') return fallback;
-    // A person answers to her unit; a unit (or a unit's case) to the unit above it.
-    const unit = r.subject.type === 'person' ? r.subject.orgUnitId : (unitById.get(r.subject.orgUnitId ?? '')?.parentId ?? null);
-    return unit ? unitContacts(unit) : [];
+    const own = r.subject.orgUnitId ?? '';
+    // A person answers to her unit, and past herself to the unit above; a unit (or its case) to the unit above.
+    const above = unitById.get(own)?.parentId ?? null;
+    const first = r.subject.type === 'person' ? notSelf(unitContacts(own)) : [];
+    return first.length ? first : above ? notSelf(unitContacts(above)) : [];
   };
+  /** Whoever must act: the rule's `actBy` unit when the duty-bearer is not the subject (B12), else the subject. */
+  const actorRecipients = (r: ComplianceResult, actBy?: string): Recipient[] => (actBy ? unitContacts(actBy) : subjectRecipients(r));
 
   const planned: PlannedEmail[] = [];
   const unrouted: UnroutedItem[] = [];
@@ -125,9 +134,9 @@ export function planNotifications(input: {
       // The nearest reminder day that has come; a run that missed the 7-day one sends only the 1-day one.
       const offsets = [...rem.before].sort((a, b) => a - b).filter((o) => addDays(r.due, -o) <= today);
       const o = offsets[0];
-      if (o !== undefined && due(addDays(r.due, -o))) add('reminder', `reminder-${o}`, subjectRecipients(r), Math.round((Date.parse(r.due) - Date.parse(today)) / 86_400_000));
+      if (o !== undefined && due(addDays(r.due, -o))) add('reminder', `reminder-${o}`, actorRecipients(r, rem.actBy), Math.round((Date.parse(r.due) - Date.parse(today)) / 86_400_000));
     } else if (r.status === 'missed') {
-      if (due(addDays(r.due, rem.overdueAfter))) add('overdue', 'overdue', subjectRecipients(r));
+      if (due(addDays(r.due, rem.overdueAfter))) add('overdue', 'overdue', actorRecipients(r, rem.actBy));
       if (due(addDays(r.due, rem.escalateAfter))) add('escalation', 'escalation', escalationRecipients(r, rem.escalateTo));
     }
   }

@@ -115,6 +115,11 @@ export const RemindersSchema = v.strictObject({
   escalateAfter: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(90))),
   /** The unit whose supervisors get escalations (e.g. Binzhou's 组宣部); default: the unit above the subject. */
   escalateTo: v.optional(v.string()),
+  /**
+   * The unit that must do the work when it is not the subject (B12: the leading group inspects each
+   * county): its people get the reminders and overdue notices instead of the subject.
+   */
+  actBy: v.optional(v.string()),
 });
 
 export const RuleSchema = v.strictObject({

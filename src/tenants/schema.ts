@@ -93,9 +93,9 @@ export function parseTenantConfig(raw: unknown, file: string): TenantConfig {
   const problems = [
     ...ruleProblems(result.output.rules, result.output.campaigns),
     ...[result.output.reminderDefaults, ...result.output.rules.map((r) => r.reminders)].flatMap((r, i) =>
-      r?.escalateTo && !unitIds.has(r.escalateTo)
-        ? [{ path: i === 0 ? 'reminderDefaults.escalateTo' : `rules.${i - 1}(${result.output.rules[i - 1].id}).reminders.escalateTo`, message: `组织树中没有 ${r.escalateTo}` }]
-        : [],
+      (['escalateTo', 'actBy'] as const)
+        .filter((key) => r?.[key] && !unitIds.has(r[key]!))
+        .map((key) => ({ path: i === 0 ? `reminderDefaults.${key}` : `rules.${i - 1}(${result.output.rules[i - 1].id}).reminders.${key}`, message: `组织树中没有 ${r![key]}` })),
     ),
   ];
   if (problems.length) throw new TenantConfigError(file, problems);

@@ -132,6 +132,40 @@ describe('6. nothing to count is not "met"', () => {
   });
 });
 
+describe('8. the duty-bearer gets the reminders; escalations never go to the person who is short', () => {
+  const directoryOf = async (fx: EngineFixture, people: { id: string; email: string; access: 'admin' | 'supervisor' | 'member'; duty?: string; orgUnitId: string }[]) => ({
+    people: people.map((p) => ({ name: p.email, duty: null, ...p })),
+    units: ((await fx.db.all((await import('drizzle-orm')).sql`select id, name, parent_id as parentId from org_units`)) as { id: string; name: string; parentId: string | null }[]),
+  });
+
+  it("B12: a county not yet inspected in May: the reminder goes to the leading group that must inspect, not to the county", async () => {
+    fx = await engineFixture('binzhou');
+    const results = (await fx.evaluate({ asOf: new Date(bj('2012-05-24T08:00:00')), ruleIds: ['B12'] })).filter((r) => r.subject.id === 'bincheng' && r.period.key === '2012-05');
+    expect(results.map((r) => r.status)).toEqual(['at_risk']);
+    const directory = await directoryOf(fx, [
+      { id: 'lg', email: 'group@binzhou.cn', access: 'supervisor', orgUnitId: 'leading-group' },
+      { id: 'county', email: 'county@binzhou.cn', access: 'supervisor', orgUnitId: 'bincheng' },
+    ]);
+    const planned = planNotifications({ tenant: fx.tenant, results, directory, today: '2012-05-24', since: '2012-05-23', baseUrl: 'http://x' });
+    expect(planned.filter((p) => p.kind === 'reminder').map((p) => p.recipient.email)).toEqual(['group@binzhou.cn']);
+  });
+
+  it('H5: a city leader short of her petition-window session is escalated to 权益部, never to herself', async () => {
+    fx = await engineFixture('harbin');
+    const leader = await fx.person({ duty: 'leader', orgUnitId: 'harbin', email: 'leader@hrb.cn', access: 'supervisor' });
+    const results = (await fx.evaluate({ asOf: new Date(bj('2018-01-10T08:00:00')), ruleIds: ['H5'] })).filter((r) => r.subject.id === leader && r.period.key === '2017');
+    expect(results.map((r) => r.status)).toEqual(['missed']);
+    const directory = await directoryOf(fx, [
+      { id: leader, email: 'leader@hrb.cn', access: 'supervisor', duty: 'leader', orgUnitId: 'harbin' },
+      { id: 'qy', email: 'quanyi@hrb.cn', access: 'supervisor', orgUnitId: 'quanyi' },
+    ]);
+    const planned = planNotifications({ tenant: fx.tenant, results, directory, today: '2018-01-10', since: '2017-12-31', baseUrl: 'http://x' });
+    const escalations = planned.filter((p) => p.kind === 'escalation').map((p) => p.recipient.email);
+    expect(escalations).toEqual(['quanyi@hrb.cn']);
+    expect(planned.filter((p) => p.kind === 'overdue').map((p) => p.recipient.email)).toEqual(['leader@hrb.cn']);
+  });
+});
+
 describe('7. pace, not only the calendar', () => {
   it('B1 at 0 of 60 days: on_track on 2 November (60 days left), at_risk on 3 November (59 left) and on 1 December', async () => {
     fx = await engineFixture('binzhou');
