@@ -243,6 +243,8 @@ const defs: ResourceDef[] = [
       ...after('closedOn', 'reportedOn', '反馈日期不能早于办结日期')(r),
       ...(r.status === 'closed' && !r.closedOn ? [{ path: 'closedOn', message: '已办结的案件须填写办结日期' }] : []),
       ...(r.reportedOn && !r.closedOn ? [{ path: 'closedOn', message: '反馈前须先办结' }] : []),
+      // A case a superior assigns comes with its deadline (L9 judges each case by it).
+      ...(r.superiorAssigned && !r.dueDate ? [{ path: 'dueDate', message: '上级交办的案件须填写办理期限' }] : []),
     ],
   },
   {

@@ -140,6 +140,8 @@ export async function evaluateTenant(db: Db, tenant: TenantConfig, opts: Evaluat
       const rows = await db.all<CaseRow>(caseStatement(sqlPeriods, casePart));
       for (const row of rows) {
         const p = periods[row.period];
+        // A case without its own deadline is judged by the period's, and says so: never silently.
+        const noOwnDue = casePart.dueField !== undefined && row.due === null;
         const due = row.due ?? p.due;
         const done = row.done;
         const metNow = done !== null && done <= today;
@@ -152,9 +154,9 @@ export async function evaluateTenant(db: Db, tenant: TenantConfig, opts: Evaluat
           status: statusOf({ metNow, metAtDue: done !== null && done <= due, today, due, atRiskDays: riskDays, daysToDue: daysBetween(today, due) }),
           target: null,
           actual: null,
-          targetText: `${due} 前办结`,
+          targetText: `${due} 前办结${noOwnDue ? '（未填写办理期限，按期间截止日计）' : ''}`,
           actualText: done ? `${done} 办结` : '未办结',
-          missing: metNow ? [] : ['尚未办结'],
+          missing: [...(metNow ? [] : ['尚未办结']), ...(noOwnDue ? ['未填写办理期限'] : [])],
           parts: [{ label, metric: 'perCase', target: null, actual: null, targetText: `${due} 前办结`, actualText: done ? `${done} 办结` : '未办结', met: metNow, missing: metNow ? [] : ['尚未办结'] }],
         });
       }

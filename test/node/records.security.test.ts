@@ -127,6 +127,15 @@ describe('records: who may write', () => {
   });
 });
 
+describe('a superior-assigned petition', () => {
+  it('needs its deadline: without dueDate it is a 400 naming dueDate', async () => {
+    const res = await post('petitions', admin, { ...samples.petitions.body, superiorAssigned: true });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: { fields: { path: string }[] } }).error.fields.map((f) => f.path)).toEqual(['dueDate']);
+    expect((await post('petitions', admin, { ...samples.petitions.body, superiorAssigned: true, dueDate: '2012-06-20' })).status).toBe(201);
+  });
+});
+
 describe('enumerated values that rules count by', () => {
   it('a service subtype with a typo is a 400 naming subtype, not a record that silently never counts', async () => {
     const res = await post('services', admin, { ...samples.services.body, subtype: 'poor_mothr' });

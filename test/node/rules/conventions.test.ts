@@ -178,3 +178,13 @@ describe('7. pace, not only the calendar', () => {
     expect((await fx.one('B1', bj('2012-11-03T09:00:00'), leader, '2012')).status).toBe('on_track');
   });
 });
+
+describe('a case judged by its own deadline', () => {
+  it('L9: a superior-assigned case without a due date says so in what is missing, instead of silently using 31 December', async () => {
+    fx = await engineFixture('lixia');
+    const id = await fx.add.petition({ orgUnitId: 'jianxin', receivedOn: '2014-03-01', superiorAssigned: true, closedOn: '2014-03-09', reportedOn: '2014-03-10' });
+    const r = (await fx.evaluate({ asOf: new Date(bj('2014-03-12T09:00:00')), ruleIds: ['L9'] })).find((x) => x.subject.id === id)!;
+    expect(r.missing).toEqual(['未填写办理期限']);
+    expect(r.targetText).toContain('未填写办理期限');
+  });
+});
