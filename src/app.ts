@@ -1,11 +1,11 @@
-import { Hono, type MiddlewareHandler } from 'hono';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { requestId } from 'hono/request-id';
 import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
 import { HTTPException } from 'hono/http-exception';
 import { generateSpecs, type GenerateSpecOptions } from 'hono-openapi';
 import type { AppDeps, AppEnv } from './env.ts';
-import { AppError, errorBody, type Lang } from './lib/errors.ts';
+import { AppError, errorBody, errorKind, type Lang } from './lib/errors.ts';
 import { installZhMessages } from './lib/valibot-zh.ts';
 import { tenantMiddleware } from './middleware/tenant.ts';
 import { authMiddleware } from './middleware/auth.ts';
@@ -61,12 +61,6 @@ function toAppError(err: unknown): AppError | undefined {
     if (err.status < 500) return new AppError('VALIDATION_FAILED');
   }
   return undefined;
-}
-
-/** Only the error's kind reaches the log: driver messages can carry SQL parameters, which can be personal data. */
-function errorKind(err: unknown): string {
-  const e = err as { name?: string; code?: string; cause?: { name?: string; code?: string } };
-  return [e?.name, e?.code, e?.cause?.name, e?.cause?.code].filter(Boolean).join('/') || typeof err;
 }
 
 export const openApiOptions = (deps: AppDeps): Partial<GenerateSpecOptions> => ({
@@ -152,22 +146,22 @@ export function createApp(deps: AppDeps, opts: { assets?: MiddlewareHandler } = 
   app.get('/openapi.json', async (c) => c.json(await getSpec()));
   app.get('/docs', (c) => c.html(renderDocsPage(openApiOptions(deps).documentation!.info!.title)));
 
-  const allowed = allowedMethods(app);
-  app.notFound((c) => {
-    const allow = allowed(c.req.path);
-    if (allow.length) {
-      c.header('Allow', allow.join(', '));
-      return c.json(errorBody(new AppError('METHOD_NOT_ALLOWED'), c.var.lang ?? 'zh-CN', c.var.requestId ?? ''), 405);
-    }
-    return c.json(errorBody(new AppError('ROUTE_NOT_FOUND'), c.var.lang ?? 'zh-CN', c.var.requestId ?? ''), 404);
-  });
-  app.onError((err, c) => {
-    const known = toAppError(err);
-    const appErr = known ?? new AppError('INTERNAL');
-    if (!known) deps.log.error('unhandled_error', { requestId: c.var.requestId, kind: errorKind(err), path: c.req.routePath });
+  /** Every error response: the one body shape, and the headers its status calls for. */
+  const reply = (c: Context<AppEnv>, appErr: AppError) => {
     if (appErr.status === 503) c.header('Retry-After', RETRY_AFTER_SECONDS);
     if (appErr.status === 401) c.header('WWW-Authenticate', appErr.code === 'TOKEN_INVALID' ? 'Bearer realm="grassroots", error="invalid_token"' : 'Bearer realm="grassroots"');
     return c.json(errorBody(appErr, c.var.lang ?? 'zh-CN', c.var.requestId ?? ''), appErr.status as 400);
+  };
+  const allowed = allowedMethods(app);
+  app.notFound((c) => {
+    const allow = allowed(c.req.path);
+    if (allow.length) c.header('Allow', allow.join(', '));
+    return reply(c, new AppError(allow.length ? 'METHOD_NOT_ALLOWED' : 'ROUTE_NOT_FOUND'));
+  });
+  app.onError((err, c) => {
+    const known = toAppError(err);
+    if (!known) deps.log.error('unhandled_error', { requestId: c.var.requestId, kind: errorKind(err), path: c.req.routePath });
+    return reply(c, known ?? new AppError('INTERNAL'));
   });
   return app;
 }

@@ -6,7 +6,7 @@
 import { parseArgs } from 'node:util';
 import { buildNodeDeps } from '../node-runtime.ts';
 import { installZhMessages } from '../lib/valibot-zh.ts';
-import { AppError, errorCodes } from '../lib/errors.ts';
+import { AppError, errorCodes, errorKind } from '../lib/errors.ts';
 import { silentLogger } from '../lib/logger.ts';
 import { isBusyError } from '../db/errors.ts';
 import { UsageError, check, importFile, migrate, tenants, token, user, type CliContext } from './commands.ts';
@@ -74,8 +74,7 @@ export async function main(argv: string[], out: (s: string) => void = console.lo
  */
 export function describeFailure(e: unknown): string {
   if (isBusyError(e)) return `错误 DATABASE_BUSY: 数据库忙，另一个程序一直占用着写锁，未写入任何内容。请稍后重试（可用 DB_BUSY_WAIT_MS 延长等待，当前 ${process.env.DB_BUSY_WAIT_MS ?? 5000} 毫秒）。`;
-  const kind = [(e as Error)?.name, (e as { code?: string })?.code, ((e as { cause?: { code?: string } })?.cause)?.code].filter(Boolean).join('/') || typeof e;
-  return `错误 ${kind}: 命令未完成。请检查数据库文件和配置后重试；如反复出现，请把这行错误类型报告给维护人员。`;
+  return `错误 ${errorKind(e)}: 命令未完成。请检查数据库文件和配置后重试；如反复出现，请把这行错误类型报告给维护人员。`;
 }
 
 /** Runs the CLI on process.argv and exits with its code. */

@@ -66,6 +66,15 @@ export function errorBody(err: AppError, lang: Lang, requestId: string): ErrorBo
   return { error: { code: err.code, message, ...(err.fields?.length ? { fields: err.fields } : {}), requestId } };
 }
 
+/**
+ * What an unexpected error is, for logs and the CLI: its names and codes, never
+ * its message (driver messages carry SQL parameters, which can be personal data).
+ */
+export function errorKind(err: unknown): string {
+  const e = err as { name?: string; code?: string; cause?: { name?: string; code?: string } };
+  return [e?.name, e?.code, e?.cause?.name, e?.cause?.code].filter(Boolean).join('/') || typeof err;
+}
+
 export const notFound = () => new AppError('NOT_FOUND');
 export const forbidden = () => new AppError('FORBIDDEN');
 export const conflict = (zh: string, en: string) => new AppError('CONFLICT', { detail: { zh, en } });

@@ -49,14 +49,14 @@ function replay(c: Context<AppEnv>, row: { status: number; response: string }) {
  * Reserves the key for this request, or returns the response of the request
  * that holds it, waiting while that one is still running.
  */
-async function reserveOrReplay(c: Context<AppEnv>, deps: AppDeps, state: IdempotencyState, path: string): Promise<Response | undefined> {
+async function reserveOrReplay(c: Context<AppEnv>, deps: AppDeps, state: IdempotencyState): Promise<Response | undefined> {
   const db = c.var.db;
   const deadline = Date.now() + WAIT_MS;
   for (let wait = 50; ; wait = Math.min(wait * 2, 400)) {
     const now = deps.clock.now();
     const reserved = await db
       .insert(idempotencyKeys)
-      .values({ actorId: c.var.user.id, key: state.key, method: c.req.method, path, bodyHash: state.bodyHash, status: PENDING, response: '', createdAt: now.toISOString() })
+      .values({ actorId: c.var.user.id, key: state.key, method: c.req.method, path: c.req.path, bodyHash: state.bodyHash, status: PENDING, response: '', createdAt: now.toISOString() })
       .onConflictDoNothing()
       .returning({ key: idempotencyKeys.key });
     if (reserved.length) return undefined;
@@ -81,7 +81,7 @@ export const idempotency = (deps: AppDeps) =>
       throw new AppError('VALIDATION_FAILED', { fields: [{ path: 'header.Idempotency-Key', message: '须为 1–200 个可见 ASCII 字符' }] });
     }
     const state: IdempotencyState = { key, bodyHash: await sha256(`${c.req.method} ${c.req.path}\n${await c.req.text()}`), stored: false };
-    const earlier = await reserveOrReplay(c, deps, state, c.req.path);
+    const earlier = await reserveOrReplay(c, deps, state);
     if (earlier) return earlier;
     c.set('idempotency', state);
     let ok = false;

@@ -147,8 +147,6 @@ function daysUnionSelect(partIdx: number, spec: CountSpec, attribution: Attribut
 }
 
 interface SelectOptions {
-  /** Place spanning records in every period they overlap (for daysInPeriod). */
-  overlap?: boolean;
   /** Coverage: collect which values of this set occur, instead of a number. */
   sets?: { fieldSql: string; set: string[] };
 }
@@ -157,7 +155,7 @@ function aggregateSelect(partIdx: number, comp: string, spec: CountSpec, attribu
   const def = recordKinds[spec.kind as RecordKind] as KindDef;
   const subject = subjectSql(attribution, spec.scope);
   const { sets } = opts;
-  const conds = [sql`r.deleted_at is null`, inPeriodSql(def, spec, opts.overlap ?? false), ...whereSql(def, spec.where ?? {})];
+  const conds = [sql`r.deleted_at is null`, inPeriodSql(def, spec, false), ...whereSql(def, spec.where ?? {})];
   if (sets) {
     const setList = sql.join(sets.set.map((x) => sql`${x}`), sql`, `);
     return sql`select ${partIdx} as part, ${comp} as comp, ${subject.expr} as subject, p.idx as period,
