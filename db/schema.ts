@@ -7,7 +7,7 @@
 import { sql } from 'drizzle-orm';
 import {
   accessRoles, beneficiaryTypes, dutyRoles, eventTypes, keys, needStatuses, orgLevels, orgTypes, outletLevels,
-  petitionChannels, petitionStatuses, reportTopics, serviceCategories, submissionTypes,
+  petitionChannels, petitionStatuses, reportConversions, reportTopics, serviceCategories, submissionTypes,
 } from '../src/domain/glossary.ts';
 import { sqliteTable, text, integer, index, uniqueIndex, primaryKey, type AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
 
@@ -26,9 +26,27 @@ export const orgUnits = sqliteTable(
     type: text('type', { enum: keys(orgTypes) }).notNull(),
     parentId: text('parent_id').references((): AnySQLiteColumn => orgUnits.id),
     sortOrder: integer('sort_order').notNull().default(0),
+    /** The day the unit was set up (tenant-local), if known: rules about new organisations count by it (L20). */
+    establishedOn: text('established_on'),
     ...timestamps,
   },
   (t) => [index('org_units_parent_idx').on(t.parentId)],
+);
+
+/**
+ * Which unit was a unit's parent, from when to when (tenant-local days, both inclusive;
+ * null: since before records began / still so). `org_units.parent_id` is the current one.
+ */
+export const orgUnitParents = sqliteTable(
+  'org_unit_parents',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    orgUnitId: text('org_unit_id').notNull().references(() => orgUnits.id),
+    parentId: text('parent_id').references(() => orgUnits.id),
+    fromDate: text('from_date'),
+    toDate: text('to_date'),
+  },
+  (t) => [index('org_unit_parents_unit_idx').on(t.orgUnitId, t.fromDate)],
 );
 
 export const people = sqliteTable(
@@ -55,6 +73,26 @@ export const people = sqliteTable(
     uniqueIndex('people_email_uq').on(t.email).where(sql`${t.email} is not null and ${t.deletedAt} is null`),
     index('people_org_unit_idx').on(t.orgUnitId),
   ],
+);
+
+/**
+ * Which duty a person held in which unit, from when to when (tenant-local days, both inclusive;
+ * null from: since before records began; null to: still). Rules judge a past period on these rows,
+ * so moving or removing a person never rewrites her past results. `people.org_unit_id` and
+ * `people.duty` are the current assignment.
+ */
+export const personAssignments = sqliteTable(
+  'person_assignments',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    personId: text('person_id').notNull().references(() => people.id),
+    orgUnitId: text('org_unit_id').references(() => orgUnits.id),
+    duty: text('duty', { enum: keys(dutyRoles) }),
+    fromDate: text('from_date'),
+    toDate: text('to_date'),
+    createdAt: text('created_at').notNull(),
+  },
+  (t) => [index('person_assignments_person_idx').on(t.personId, t.fromDate)],
 );
 
 /** One row per scheduled job run and tenant, so that a late run knows what it missed. */
@@ -154,6 +192,9 @@ export const researchReports = sqliteTable(
     analysis: text('analysis'),
     recommendations: text('recommendations'),
     submittedOn: text('submitted_on').notNull(),
+    /** What the report was turned into (信息专报、人大议案、政协提案) and when. */
+    convertedTo: text('converted_to', { enum: keys(reportConversions) }),
+    convertedOn: text('converted_on'),
   },
   (t) => [...recordIndexes('research_reports', t), index('research_reports_date_idx').on(t.submittedOn)],
 );
@@ -232,6 +273,8 @@ export const petitions = sqliteTable(
     dueDate: text('due_date'),
     closedOn: text('closed_on'),
     reportedOn: text('reported_on'),
+    /** The day the case was entered into the national petition system (全国妇联信访管理系统). */
+    enteredSystemOn: text('entered_system_on'),
     outcome: text('outcome'),
     summary: text('summary'),
     petitionerName: text('petitioner_name'),
@@ -253,6 +296,11 @@ export const submissions = sqliteTable(
     outletLevel: text('outlet_level', { enum: keys(outletLevels) }),
     milestone: text('milestone'),
     recipientOrgUnitId: text('recipient_org_unit_id'),
+    /** The person named responsible (明确专人负责), for plans. */
+    responsible: text('responsible'),
+    /** A figure the material reports (e.g. subscriptions placed, women registered) and the quota it is held to. */
+    quantity: integer('quantity'),
+    quota: integer('quota'),
     submittedAt: text('submitted_at').notNull(),
   },
   (t) => [...recordIndexes('submissions', t), index('submissions_at_idx').on(t.submittedAt), index('submissions_period_idx').on(t.period)],
@@ -282,6 +330,9 @@ export const inspections = sqliteTable(
     inspectedOn: text('inspected_on').notNull(),
     inspectingOrgUnitId: text('inspecting_org_unit_id'),
     findings: text('findings'),
+    /** Problems were found (督促整改): a rectification follow-up is then due. */
+    foundProblems: integer('found_problems', { mode: 'boolean' }).notNull().default(false),
+    rectifiedOn: text('rectified_on'),
   },
   (t) => [...recordIndexes('inspections', t), index('inspections_date_idx').on(t.inspectedOn)],
 );

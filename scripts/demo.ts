@@ -45,7 +45,7 @@ interface Ctx {
 async function add(ctx: Ctx, resource: string, rows: Record<string, unknown>[]) {
   if (!rows.length) return;
   const def = findResource(resource)!;
-  const { prepared, errors } = await validateRows(ctx.db, ctx.admin, def, rows.map((input, i) => ({ line: i + 1, input })));
+  const { prepared, errors } = await validateRows(ctx.db, ctx.admin, ctx.tenant, def, rows.map((input, i) => ({ line: i + 1, input })));
   if (errors.length) throw new Error(`${ctx.tenant.id}/${resource}: ${JSON.stringify(errors.slice(0, 3))}`);
   const { items, ids } = importStatements({ db: ctx.db, actorId: ctx.admin.id, requestId: null, now: deps.clock.now() }, ctx.admin, def, prepared);
   await ctx.db.batch(items as [never, ...never[]]);

@@ -187,7 +187,7 @@ export async function importFile({ deps, values, positionals, out }: CliContext)
   }
   const parsed = parseRows(def, format, text);
   out(`[${tenant.id}] ${def.label}（${def.path}）：读取 ${parsed.rows.length} 行，以 ${actor.email ?? actor.name} 身份导入`);
-  const { prepared, errors } = await validateRows(db, user, def, parsed.rows, (done, total) => out(`  已校验 ${done}/${total} 行`));
+  const { prepared, errors } = await validateRows(db, user, tenant, def, parsed.rows, (done, total) => out(`  已校验 ${done}/${total} 行`));
   const bad = inFileTerms([...parsed.errors, ...errors], parsed.written).sort((a, b) => a.line - b.line);
   if (bad.length) {
     for (const e of bad.slice(0, 50)) out(`  第 ${e.line} 行 ${e.path}: ${e.message}`);

@@ -24,6 +24,8 @@ export const orgTypes = {
   parents_school: '家长学校',
   womens_home: '妇女之家',
   leading_group: '领导小组',
+  two_new_org: '两新组织妇女组织',
+  children_committee_member: '妇儿工委成员单位',
 } as const;
 export type OrgType = keyof typeof orgTypes;
 
@@ -61,6 +63,10 @@ export const serviceSubtypes = {
   two_cancer_screening: '两癌筛查',
   placement: '就业安置',
   entrepreneurship: '创业扶持',
+  sympathy_letter: '慰问信',
+  free_clinic: '义诊',
+  job_postings: '网上公布就业岗位',
+  two_cancer_insurance: '“两癌”健康保险',
   other: '其他',
 } as const;
 
@@ -84,6 +90,8 @@ export const eventTypes = {
   work_week: '下基层工作周',
   petition_reception: '信访接待',
   exemplar: '选树宣传先进典型',
+  mobilisation_meeting: '动员会议',
+  rights_week: '“三八”维权周活动',
   other: '其他活动',
 } as const;
 
@@ -114,11 +122,20 @@ export const submissionTypes = {
   research_topic: '重点课题调研报告',
   suggestion: '人民建议',
   milestone_report: '专项工作完成报告',
+  summary: '活动总结',
+  register: '登记表/台帐',
+  petition_statistics: '信访报表及分析报告',
+  recheck: '定期核查情况报告',
+  nomination: '评先推荐材料',
+  press_subscription: '报刊征订完成情况',
 } as const;
 
 export const outletLevels = { national: '全国级', province: '省级', city: '市级', district: '区县级' } as const;
 
 export const reportTopics = { general: '一般调研', key_topic: '重点课题', womens_needs: '妇女需求调研' } as const;
+
+/** What a research report was turned into (Harbin 三.1: 信息专报、人大议案、政协提案). */
+export const reportConversions = { info_brief: '信息专报', npc_motion: '人大议案', cppcc_proposal: '政协提案' } as const;
 
 export const needStatuses = { open: '待办', in_progress: '办理中', resolved: '已解决' } as const;
 

@@ -6,7 +6,7 @@
  */
 import {
   beneficiaryTypes, eventTypes, householdCategories, needStatuses, orgLevels, orgTypes, outletLevels,
-  petitionChannels, petitionStatuses, reportTopics, serviceCategories, serviceSubtypes, submissionTypes,
+  petitionChannels, petitionStatuses, reportConversions, reportTopics, serviceCategories, serviceSubtypes, submissionTypes,
 } from './glossary.ts';
 
 export type FieldType = 'text' | 'int' | 'bool' | 'date' | 'instant' | 'enum' | 'categories';
@@ -67,6 +67,12 @@ export const recordKinds = {
       startDate: { sql: 'r.start_date', type: 'date', label: '开始日期' },
       endDate: { sql: 'r.end_date', type: 'date', label: '结束日期' },
       days: { sql: spanDays, type: 'int', label: '天数' },
+      /** Another person's trip went to the same place in the same calendar week (H19: 避免同一区域重复调研走访). */
+      sameWeekByOther: {
+        sql: "exists (select 1 from field_trips o where o.deleted_at is null and o.org_unit_id = r.org_unit_id and o.person_id <> r.person_id and o.id <> r.id and strftime('%Y-%W', o.start_date) = strftime('%Y-%W', r.start_date))",
+        type: 'bool',
+        label: '同一周内他人也到过同一地点',
+      },
     },
   },
   household_visit: {
@@ -99,6 +105,8 @@ export const recordKinds = {
       submittedOn: { sql: 'r.submitted_on', type: 'date', label: '完成日期' },
       topic: { sql: 'r.topic', type: 'enum', values: reportTopics, label: '类别' },
       complete: { sql: `(${nonEmpty('r.situation')} and ${nonEmpty('r.analysis')} and ${nonEmpty('r.recommendations')})`, type: 'bool', label: '有情况、有分析、有建议' },
+      convertedTo: { sql: 'r.converted_to', type: 'enum', values: reportConversions, label: '成果转化形式' },
+      convertedOn: { sql: 'r.converted_on', type: 'date', label: '成果转化日期' },
     },
   },
   contact_point: {
@@ -174,6 +182,7 @@ export const recordKinds = {
       dueDate: { sql: 'r.due_date', type: 'date', label: '办理期限' },
       closedOn: { sql: 'r.closed_on', type: 'date', label: '办结日期' },
       reportedOn: { sql: 'r.reported_on', type: 'date', label: '反馈日期' },
+      enteredSystemOn: { sql: 'r.entered_system_on', type: 'date', label: '录入全国妇联信访管理系统日期' },
     },
   },
   submission: {
@@ -189,6 +198,10 @@ export const recordKinds = {
       period: { sql: 'r.period', type: 'text', label: '所属期间' },
       outletLevel: { sql: 'r.outlet_level', type: 'enum', values: outletLevels, label: '媒体级别' },
       milestone: { sql: 'r.milestone', type: 'text', label: '专项工作' },
+      recipientOrgUnitId: { sql: 'r.recipient_org_unit_id', type: 'text', label: '报送对象组织' },
+      responsible: { sql: 'r.responsible', type: 'text', label: '负责人' },
+      quantity: { sql: 'r.quantity', type: 'int', label: '数量' },
+      quota: { sql: 'r.quota', type: 'int', label: '任务数' },
     },
   },
   needs_ledger: {
@@ -207,7 +220,12 @@ export const recordKinds = {
     table: 'inspections',
     dateField: 'inspectedOn',
     labelSql: 'r.inspected_on',
-    fields: { ...common, inspectedOn: { sql: 'r.inspected_on', type: 'date', label: '督查日期' } },
+    fields: {
+      ...common,
+      inspectedOn: { sql: 'r.inspected_on', type: 'date', label: '督查日期' },
+      foundProblems: { sql: 'r.found_problems', type: 'bool', label: '发现问题' },
+      rectifiedOn: { sql: 'r.rectified_on', type: 'date', label: '整改落实日期' },
+    },
   },
   /** The organisation tree itself, for rules about coverage of organisations (L4). No date: its current state. */
   org_unit: {
@@ -220,6 +238,7 @@ export const recordKinds = {
       orgUnitId: { sql: 'r.id', type: 'text', label: '组织' },
       level: { sql: 'r.level', type: 'enum', values: orgLevels, label: '层级' },
       type: { sql: 'r.type', type: 'enum', values: orgTypes, label: '类型' },
+      establishedOn: { sql: 'r.established_on', type: 'date', label: '成立日期' },
     },
   },
 } as const satisfies Record<string, KindDef>;

@@ -53,6 +53,7 @@ const DESCRIPTIONS: Record<string, string> = {
   type: '类型',
   parentId: '上级组织 id',
   sortOrder: '同级之间的排序（小的在前）',
+  establishedOn: '成立日期 YYYY-MM-DD；不填（null）表示启用本系统之前即已存在',
   dryRun: 'true 时只列出将发送的邮件，不入队、不发送',
 };
 const ORG_TYPE = `组织类型：${list(orgTypes)}`;

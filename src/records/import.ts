@@ -15,6 +15,7 @@ import { bodySchemas, fromCell } from './fields.ts';
 import { resources, type ResourceDef } from './resources.ts';
 import { assertMayWrite } from './access.ts';
 import { auditInsert, type AuditContext } from './audit.ts';
+import type { TenantConfig } from '../tenants/schema.ts';
 import { newRecordId, prepareRow, refLookup, storedRow } from './store.ts';
 import { BOM } from './csv.ts';
 import { auditLog as auditLogTable } from '../../db/schema.ts';
@@ -93,9 +94,9 @@ export function inFileTerms(errors: RowError[], written: Map<string, string> | u
 }
 
 /** Validates every row as the API would validate a POST of it: schema, references, scope. */
-export async function validateRows(db: Db, user: AuthUser, def: ResourceDef, rows: { line: number; input: Row }[], onProgress?: (done: number, total: number) => void) {
+export async function validateRows(db: Db, user: AuthUser, tenant: Pick<TenantConfig, 'rules'>, def: ResourceDef, rows: { line: number; input: Row }[], onProgress?: (done: number, total: number) => void) {
   const { create } = bodySchemas(def.fields);
-  const refs = refLookup(db, user);
+  const refs = refLookup(db, user, tenant);
   const prepared: Row[] = [];
   const errors: RowError[] = [];
   for (const [i, { line, input }] of rows.entries()) {

@@ -7,7 +7,7 @@ import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import * as s from '../../db/schema.ts';
 import {
   beneficiaryTypes, eventTypes, householdCategories, needStatuses, outletLevels, petitionChannels, petitionStatuses,
-  reportTopics, serviceCategories, serviceSubtypes, submissionTypes,
+  reportConversions, reportTopics, serviceCategories, serviceSubtypes, submissionTypes,
 } from '../domain/glossary.ts';
 import * as v from 'valibot';
 import { f, type FieldSpec } from './fields.ts';
@@ -37,7 +37,7 @@ export interface ResourceDef {
   /** The record is about a minor: reads are audited and sensitive fields withheld. */
   aboutMinor?: (row: Row) => boolean;
   /** Cross-field checks on the record as it will be stored. */
-  check?: (row: Row) => FieldError[];
+  check?: (row: Row, ctx: { milestones?: Record<string, string> }) => FieldError[];
   /** Values the server derives before storing (e.g. a petition's status from its dates). */
   derive?: (row: Row) => Row;
 }
@@ -126,8 +126,14 @@ const defs: ResourceDef[] = [
       analysis: f.text('分析', { max: 50000 }),
       recommendations: f.text('建议', { max: 50000 }),
       submittedOn: f.date('完成日期', true),
+      convertedTo: f.enum('成果转化形式', reportConversions),
+      convertedOn: f.date('成果转化日期'),
     },
     filters: ['topic'],
+    check: (r) => [
+      ...after('submittedOn', 'convertedOn', '成果转化日期不能早于完成日期')(r),
+      ...(r.convertedTo && !r.convertedOn ? [{ path: 'convertedOn', message: '填写成果转化形式时须填写转化日期' }] : []),
+    ],
   },
   {
     path: 'contact-points',
@@ -229,6 +235,7 @@ const defs: ResourceDef[] = [
       dueDate: f.date('办理期限'),
       closedOn: f.date('办结日期'),
       reportedOn: f.date('反馈日期'),
+      enteredSystemOn: f.date('录入全国妇联信访管理系统日期'),
       outcome: f.text('办理结果', { max: 2000 }),
       summary: f.text('案情摘要', { max: 5000, sensitive: true }),
       petitionerName: f.text('来访人姓名', { max: 100, sensitive: true }),
@@ -241,6 +248,7 @@ const defs: ResourceDef[] = [
     check: (r) => [
       ...after('receivedOn', 'closedOn', '办结日期不能早于受理日期')(r),
       ...after('closedOn', 'reportedOn', '反馈日期不能早于办结日期')(r),
+      ...after('receivedOn', 'enteredSystemOn', '录入系统日期不能早于受理日期')(r),
       ...(r.status === 'closed' && !r.closedOn ? [{ path: 'closedOn', message: '已办结的案件须填写办结日期' }] : []),
       ...(r.reportedOn && !r.closedOn ? [{ path: 'closedOn', message: '反馈前须先办结' }] : []),
       // A case a superior assigns comes with its deadline (L9 judges each case by it).
@@ -264,12 +272,19 @@ const defs: ResourceDef[] = [
       outletLevel: f.enum('媒体级别', outletLevels),
       milestone: f.text('专项工作', { max: 50 }),
       recipientOrgUnitId: f.ref('报送对象组织ID'),
+      responsible: f.text('负责人', { max: 100 }),
+      quantity: f.int('数量'),
+      quota: f.int('任务数'),
       submittedAt: { ...f.instant('上报时间'), nullable: false },
     },
     filters: ['type', 'period'],
-    check: (r) => [
+    check: (r, { milestones }) => [
       ...(r.type === 'news' && !r.outletLevel ? [{ path: 'outletLevel', message: '新闻报道须填写媒体级别' }] : []),
       ...(r.type === 'milestone_report' && !r.milestone ? [{ path: 'milestone', message: '专项工作完成报告须填写专项工作' }] : []),
+      // A milestone the rules do not name would silently count for nothing.
+      ...(r.type === 'milestone_report' && r.milestone && milestones && !(String(r.milestone) in milestones)
+        ? [{ path: 'milestone', message: `未知的专项工作（可选：${Object.keys(milestones).join('、') || '无'}）` }]
+        : []),
     ],
   },
   {
@@ -307,8 +322,11 @@ const defs: ResourceDef[] = [
       inspectedOn: f.date('督查日期', true),
       inspectingOrgUnitId: f.ref('督查组织ID'),
       findings: f.text('督查情况', { max: 5000 }),
+      foundProblems: f.bool('发现问题'),
+      rectifiedOn: f.date('整改落实日期'),
     },
-    filters: [],
+    filters: ['foundProblems'],
+    check: after('inspectedOn', 'rectifiedOn', '整改落实日期不能早于督查日期'),
   },
 ];
 

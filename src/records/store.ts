@@ -5,6 +5,8 @@
  */
 import { and, eq, isNull } from 'drizzle-orm';
 import { ulid } from 'ulid';
+import type { TenantConfig } from '../tenants/schema.ts';
+import { tenantMilestones } from '../rules/schema.ts';
 import * as s from '../../db/schema.ts';
 import type { Db } from '../db/client.ts';
 import type { AuthUser } from '../middleware/auth.ts';
@@ -42,13 +44,15 @@ export function toView(def: ResourceDef, db: Row, user: AuthUser): Row {
 }
 
 /** Looks up referenced rows once per id (an import names the same unit many times). */
-export function refLookup(db: Db, user: AuthUser) {
+export function refLookup(db: Db, user: AuthUser, tenant?: Pick<TenantConfig, 'rules'>) {
   const cache = new Map<string, Promise<Row | undefined>>();
   const memo = (key: string, load: () => Promise<Row | undefined>) => {
     if (!cache.has(key)) cache.set(key, load());
     return cache.get(key)!;
   };
   return {
+    /** The milestones this tenant's rules name (a milestone report must name one of them). */
+    milestones: tenant ? tenantMilestones(tenant) : undefined,
     person: (id: string) => memo(`p:${id}`, () => db.query.people.findFirst({ columns: { id: true }, where: and(eq(s.people.id, id), isNull(s.people.deletedAt)) })),
     orgUnit: (id: string) => memo(`o:${id}`, () => db.query.orgUnits.findFirst({ columns: { id: true }, where: and(eq(s.orgUnits.id, id), isNull(s.orgUnits.deletedAt)) })),
     household: (id: string) =>
@@ -80,7 +84,7 @@ export async function prepareRow(def: ResourceDef, user: AuthUser, refs: RefLook
     } else if (target === 'fieldTrip' && found.personId !== row.personId) errors.push({ path: name, message: '下基层记录不属于该人员' });
   }
   if (def.derive) row = { ...row, ...def.derive(row) };
-  if (def.check) errors.push(...def.check(row));
+  if (def.check) errors.push(...def.check(row, { milestones: refs.milestones }));
   return { row, errors };
 }
 

@@ -13,6 +13,9 @@ import { doc } from '../lib/openapi.ts';
 import { requireAccess } from '../middleware/auth.ts';
 import { isWithin } from '../db/org-tree.ts';
 import type { Db } from '../db/client.ts';
+import { CalendarDate } from '../lib/dates.ts';
+import { localDate } from '../lib/time.ts';
+import { parentChange, parentClose, parentOnCreate } from '../db/history.ts';
 import { Id, IdParam, Name, OrgLevel, OrgType, OrgUnitSchema, OrgUnitTreeSchema, type OrgUnitTree } from './schemas.ts';
 
 type OrgUnitRow = typeof orgUnits.$inferSelect;
@@ -26,7 +29,9 @@ export const orgUnitView = (u: OrgUnitRow): v.InferOutput<typeof OrgUnitSchema> 
   typeLabel: orgTypes[u.type],
   parentId: u.parentId,
   sortOrder: u.sortOrder,
+  establishedOn: u.establishedOn,
 });
+const EstablishedOn = v.pipe(CalendarDate, v.description('成立日期；不填表示启用本系统之前即已存在（“两新”组织新建妇女组织等规则按此日期计）'));
 
 const Slug = v.pipe(v.string(), v.regex(/^[a-z][a-z0-9-]{1,39}$/));
 const SortOrder = v.pipe(v.number(), v.integer(), v.minValue(-1_000_000), v.maxValue(1_000_000));
@@ -37,6 +42,7 @@ const CreateBody = v.strictObject({
   type: OrgType,
   parentId: Id,
   sortOrder: v.optional(SortOrder, 0),
+  establishedOn: v.optional(EstablishedOn),
 });
 const UpdateBody = v.strictObject({
   name: v.optional(Name),
@@ -44,6 +50,9 @@ const UpdateBody = v.strictObject({
   type: v.optional(OrgType),
   parentId: v.optional(Id),
   sortOrder: v.optional(SortOrder),
+  establishedOn: v.optional(v.nullable(EstablishedOn)),
+  /** The day a move under another parent takes effect (default: today); past periods keep the old parent. */
+  effectiveFrom: v.optional(v.pipe(CalendarDate, v.description('移到新上级组织的生效日期，默认今天；此前的考核期仍按原隶属关系'))),
 });
 const TreeQuery = v.strictObject({ flat: v.optional(v.picklist(['true', 'false'])) });
 const OneResult = v.object({ ...OrgUnitSchema.entries, path: v.array(OrgUnitSchema), children: v.array(OrgUnitSchema) });
@@ -90,7 +99,7 @@ export const orgUnitRoutes = (deps: AppDeps) =>
             union all
             select o.parent_id, up.depth + 1 from org_units o join up on o.id = up.id where o.parent_id is not null
           )
-          select o.id, o.name, o.level, o.type, o.parent_id as parentId, o.sort_order as sortOrder
+          select o.id, o.name, o.level, o.type, o.parent_id as parentId, o.sort_order as sortOrder, o.established_on as establishedOn
           from up join org_units o on o.id = up.id order by up.depth desc`),
         db.select().from(orgUnits).where(and(eq(orgUnits.parentId, id), isNull(orgUnits.deletedAt))).orderBy(asc(orgUnits.sortOrder), asc(orgUnits.id)),
       ]);
@@ -110,12 +119,13 @@ export const orgUnitRoutes = (deps: AppDeps) =>
         type: body.type,
         parentId: parent.id,
         sortOrder: body.sortOrder,
+        establishedOn: body.establishedOn ?? null,
         createdAt: now,
         updatedAt: now,
         deletedAt: null,
       };
       try {
-        return await commitWrite(c, [db.insert(orgUnits).values(row)], 201, orgUnitView(row));
+        return await commitWrite(c, [db.insert(orgUnits).values(row), parentOnCreate(db, row, row.establishedOn)], 201, orgUnitView(row));
       } catch (e) {
         if (isUniqueViolation(e)) throw conflict('该组织 id 已存在', 'An org unit with that id exists');
         throw e;
@@ -137,11 +147,17 @@ export const orgUnitRoutes = (deps: AppDeps) =>
         if (!parent) throw new AppError('VALIDATION_FAILED', { fields: [{ path: 'parentId', message: '上级组织不存在' }] });
         assertLevelFits(parent, body.level ?? unit.level);
       }
-      const [updated] = await db
-        .update(orgUnits)
-        .set({ ...body, updatedAt: deps.clock.now().toISOString() })
-        .where(live(id))
-        .returning();
+      const { effectiveFrom, ...fields } = body;
+      const moves = body.parentId !== undefined && body.parentId !== unit.parentId;
+      const history = moves ? await parentChange(db, unit, body.parentId!, effectiveFrom ?? localDate(deps.clock.now(), c.var.tenant.timeZone)) : [];
+      const [[updated]] = await db.batch([
+        db
+          .update(orgUnits)
+          .set({ ...fields, updatedAt: deps.clock.now().toISOString() })
+          .where(live(id))
+          .returning(),
+        ...history,
+      ]);
       if (!updated) throw notFound();
       return c.json(orgUnitView(updated));
     })
@@ -153,17 +169,21 @@ export const orgUnitRoutes = (deps: AppDeps) =>
       if (!unit.parentId) throw conflict('根组织不能删除', 'The root unit cannot be deleted');
       const now = deps.clock.now().toISOString();
       // One guarded statement: nothing is deleted if a live child or person still hangs below it.
-      const deleted = await db
-        .update(orgUnits)
-        .set({ deletedAt: now, updatedAt: now })
-        .where(
-          and(
-            live(id),
-            sql`not exists (select 1 from ${orgUnits} c where c.parent_id = ${id} and c.deleted_at is null)`,
-            sql`not exists (select 1 from ${people} p where p.org_unit_id = ${id} and p.deleted_at is null)`,
-          ),
-        )
-        .returning({ id: orgUnits.id });
+      const [deleted] = await db.batch([
+        db
+          .update(orgUnits)
+          .set({ deletedAt: now, updatedAt: now })
+          .where(
+            and(
+              live(id),
+              sql`not exists (select 1 from ${orgUnits} c where c.parent_id = ${id} and c.deleted_at is null)`,
+              sql`not exists (select 1 from ${people} p where p.org_unit_id = ${id} and p.deleted_at is null)`,
+            ),
+          )
+          .returning({ id: orgUnits.id }),
+        // Ends its place in the tree today, only if the guarded delete above happened.
+        parentClose(db, id, localDate(deps.clock.now(), c.var.tenant.timeZone)),
+      ]);
       if (!deleted.length) throw conflict('该组织下仍有下级组织或人员，不能删除', 'The unit still has child units or people');
       return c.body(null, 204);
     });

@@ -16,6 +16,9 @@ import type { Db } from '../db/client.ts';
 import { Access, Duty, Email, Id, IdParam, Name, Password, PersonSchema } from './schemas.ts';
 import { accessRoles, dutyRoles } from '../domain/glossary.ts';
 import { csvBody, csvResponse } from '../records/csv.ts';
+import { CalendarDate } from '../lib/dates.ts';
+import { localDate } from '../lib/time.ts';
+import { assignmentChange, assignmentClose, assignmentOnCreate, assignmentsOf } from '../db/history.ts';
 
 type PersonRow = typeof people.$inferSelect;
 
@@ -43,6 +46,8 @@ export const CreatePersonBody = v.strictObject({
   duty: v.optional(v.nullable(Duty)),
   orgUnitId: v.optional(v.nullable(Id)),
   phone: v.optional(v.nullable(Phone)),
+  /** Since when she holds this duty in this unit; absent: since before records began (people entered at go-live). */
+  dutyFrom: v.optional(v.pipe(CalendarDate, v.description('任职开始日期（本职务、本组织）；不填表示在启用本系统之前即已任职'))),
 });
 const UpdateBody = v.strictObject({
   name: v.optional(Name),
@@ -52,6 +57,14 @@ const UpdateBody = v.strictObject({
   duty: v.optional(v.nullable(Duty)),
   orgUnitId: v.optional(v.nullable(Id)),
   phone: v.optional(v.nullable(Phone)),
+  /** The day a change of unit or duty takes effect (default: today); the earlier assignment ends the day before. */
+  effectiveFrom: v.optional(v.pipe(CalendarDate, v.description('组织或职务变动的生效日期，默认今天；原任职至前一天结束，历史考核结果不变'))),
+});
+const AssignmentSchema = v.object({
+  orgUnitId: v.nullable(v.string()),
+  duty: v.nullable(Duty),
+  from: v.pipe(v.nullable(v.string()), v.description('开始日期；null 表示启用本系统之前')),
+  to: v.pipe(v.nullable(v.string()), v.description('结束日期（含当天）；null 表示至今')),
 });
 const ListQuery = v.strictObject({
   ...PageQuery,
@@ -112,7 +125,7 @@ async function newPersonRow(db: Db, body: v.InferOutput<typeof CreatePersonBody>
 export async function createPerson(db: Db, body: v.InferOutput<typeof CreatePersonBody>, now: Date): Promise<PersonRow> {
   const row = await newPersonRow(db, body, now);
   try {
-    await db.insert(people).values(row);
+    await db.batch([db.insert(people).values(row), assignmentOnCreate(db, row, body.dutyFrom ?? null, row.createdAt)]);
   } catch (e) {
     if (isUniqueViolation(e)) throw emailTaken();
     throw e;
@@ -154,9 +167,10 @@ export const peopleRoutes = (deps: AppDeps) =>
       return c.json(personView(row));
     })
     .post('/', doc({ tag: '人员', summary: '新增人员（管理员）', ok: { status: 201, schema: PersonSchema } }), requireAccess('admin'), validate('json', CreatePersonBody), async (c) => {
-      const row = await newPersonRow(c.var.db, c.req.valid('json'), deps.clock.now());
+      const body = c.req.valid('json');
+      const row = await newPersonRow(c.var.db, body, deps.clock.now());
       try {
-        return await commitWrite(c, [c.var.db.insert(people).values(row)], 201, personView(row));
+        return await commitWrite(c, [c.var.db.insert(people).values(row), assignmentOnCreate(c.var.db, row, body.dutyFrom ?? null, row.createdAt)], 201, personView(row));
       } catch (e) {
         if (isUniqueViolation(e)) throw emailTaken();
         throw e;
@@ -184,13 +198,24 @@ export const peopleRoutes = (deps: AppDeps) =>
         ...((body.password !== undefined || (body.email !== undefined && body.email !== current.email)) && { sessionVersion: sql`${people.sessionVersion} + 1` }),
         updatedAt: deps.clock.now().toISOString(),
       };
+      // A move to another unit or duty is recorded from its effective day, never overwritten.
+      const next = { orgUnitId: body.orgUnitId === undefined ? current.orgUnitId : body.orgUnitId, duty: body.duty === undefined ? current.duty : body.duty };
+      const moves = next.orgUnitId !== current.orgUnitId || next.duty !== current.duty;
+      const effectiveFrom = body.effectiveFrom ?? localDate(deps.clock.now(), c.var.tenant.timeZone);
+      const history = moves ? await assignmentChange(db, current, next, effectiveFrom, changes.updatedAt!) : [];
       let updated: PersonRow[];
       try {
-        updated = await db
-          .update(people)
-          .set(changes)
-          .where(and(eq(people.id, id), isNull(people.deletedAt), demotesAdmin ? anotherAdminExists(id) : undefined))
-          .returning();
+        const [rows] = await db.batch([
+          db
+            .update(people)
+            .set(changes)
+            .where(and(eq(people.id, id), isNull(people.deletedAt), demotesAdmin ? anotherAdminExists(id) : undefined))
+            .returning(),
+          // Only if the update above happened (the last admin cannot be demoted): the same guard.
+          ...(demotesAdmin ? [] : history),
+        ]);
+        updated = rows;
+        if (demotesAdmin && updated.length && history.length) await db.batch(history as [never, ...never[]]);
       } catch (e) {
         if (isUniqueViolation(e)) throw emailTaken();
         throw e;
@@ -204,9 +229,20 @@ export const peopleRoutes = (deps: AppDeps) =>
       const db = c.var.db;
       const current = await db.query.people.findFirst({ columns: { id: true }, where: and(eq(people.id, id), isNull(people.deletedAt)) });
       if (!current) throw notFound();
-      await db
-        .update(people)
-        .set({ deletedAt: deps.clock.now().toISOString(), updatedAt: deps.clock.now().toISOString() })
-        .where(and(eq(people.id, id), isNull(people.deletedAt), ne(people.id, c.var.user.id)));
+      // Her assignment ends today; her past results stay (judged on the people of each period).
+      await db.batch([
+        db
+          .update(people)
+          .set({ deletedAt: deps.clock.now().toISOString(), updatedAt: deps.clock.now().toISOString() })
+          .where(and(eq(people.id, id), isNull(people.deletedAt), ne(people.id, c.var.user.id))),
+        assignmentClose(db, id, localDate(deps.clock.now(), c.var.tenant.timeZone)),
+      ]);
       return c.body(null, 204);
+    })
+    .get('/:id/history', doc({ tag: '人员', summary: '任职历史（组织与职务的变动，按开始日期）', ok: { schema: v.object({ items: v.array(AssignmentSchema) }) } }), validate('param', IdParam), async (c) => {
+      const { id } = c.req.valid('param');
+      const row = await c.var.db.query.people.findFirst({ columns: { id: true }, where: and(eq(people.id, id), isNull(people.deletedAt), peopleScope(c.var.user)) });
+      if (!row) throw notFound();
+      const items = await assignmentsOf(c.var.db, id);
+      return c.json({ items: items.map((a) => ({ orgUnitId: a.orgUnitId, duty: a.duty, from: a.fromDate, to: a.toDate })) });
     });

@@ -118,7 +118,7 @@ export function recordRoutes(def: ResourceDef, deps: AppDeps) {
       validate('json', create),
       async (c) => {
         const user = c.var.user;
-        const { row, errors } = await prepareRow(def, user, refLookup(c.var.db, user), c.req.valid('json') as Row);
+        const { row, errors } = await prepareRow(def, user, refLookup(c.var.db, user, c.var.tenant), c.req.valid('json') as Row);
         if (errors.length) throw new AppError('VALIDATION_FAILED', { fields: errors });
         await assertMayWrite(c.var.db, user, def, row);
         const now = deps.clock.now().toISOString();
@@ -133,7 +133,7 @@ export function recordRoutes(def: ResourceDef, deps: AppDeps) {
       const existing = await findVisible(c, c.req.valid('param').id);
       if (!existing) throw notFound();
       const input = c.req.valid('json') as Row;
-      const { row, errors } = await prepareRow(def, user, refLookup(c.var.db, user), input, existing);
+      const { row, errors } = await prepareRow(def, user, refLookup(c.var.db, user, c.var.tenant), input, existing);
       if (errors.length) throw new AppError('VALIDATION_FAILED', { fields: errors });
       await assertMayWrite(c.var.db, user, def, row, existing);
       const now = deps.clock.now().toISOString();

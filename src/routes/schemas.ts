@@ -39,6 +39,7 @@ export const OrgUnitSchema = v.object({
   typeLabel: v.string(),
   parentId: v.nullable(v.string()),
   sortOrder: v.number(),
+  establishedOn: v.pipe(v.nullable(v.string()), v.description('成立日期；null 表示启用本系统之前')),
 });
 
 export interface OrgUnitTree extends v.InferOutput<typeof OrgUnitSchema> {

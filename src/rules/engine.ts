@@ -12,6 +12,7 @@ import type { Part, Rule } from './schema.ts';
 import { partSelects, ruleStatement, caseStatement, type Attribution, type PartRow, type SqlPeriod, type CaseRow } from './sql.ts';
 import { statusOf, type Status } from './status.ts';
 import { judgePart, partLabel, type PartResult } from './judge.ts';
+import { judgedIn, lastCountedDay, mergeSpans, spanOn, type JudgedFrom, type Span } from './subjects.ts';
 
 export type { PartResult } from './judge.ts';
 
@@ -51,8 +52,8 @@ export interface EvaluateOptions {
   ruleIds?: string[];
 }
 
-interface PersonRow { id: string; name: string; duty: string | null; org_unit_id: string | null; level: string | null }
-interface UnitRow { id: string; name: string; level: string; type: string; parent_id: string | null }
+interface AssignmentRow { person_id: string; name: string; duty: string | null; org_unit_id: string | null; level: string | null; from_date: string | null; to_date: string | null; deleted_on: string | null }
+interface UnitRow { id: string; name: string; level: string; type: string; established_on: string | null; deleted_on: string | null }
 
 export const DEFAULT_AT_RISK_DAYS = 7;
 
@@ -61,28 +62,56 @@ export function atRiskDays(rule: Rule, tenant: TenantConfig): number {
   return before.length ? Math.max(...before) : DEFAULT_AT_RISK_DAYS;
 }
 
-function subjectsOf(rule: Rule, tenant: TenantConfig, people: PersonRow[], units: UnitRow[]): { attribution: Attribution; list: SubjectRef[] } {
+/** A possible subject of a rule and the days on which it was one (per unit, for a person who moved). */
+interface Candidate {
+  ref: SubjectRef;
+  spans: (Span & { orgUnitId: string | null })[];
+  merged: Span[];
+}
+
+function candidatesOf(rule: Rule, tenant: TenantConfig, assignments: AssignmentRow[], units: UnitRow[]): { attribution: Attribution; list: Candidate[] } {
   const s = rule.subject;
+  const always: Span[] = [{ from: null, to: null }];
   switch (s.type) {
     case 'tenant':
-      return { attribution: 'tenant', list: [{ type: 'tenant', id: '*', name: tenant.name, orgUnitId: tenant.orgUnits.id, personId: null }] };
+      return { attribution: 'tenant', list: [{ ref: { type: 'tenant', id: '*', name: tenant.name, orgUnitId: tenant.orgUnits.id, personId: null }, spans: [{ from: null, to: null, orgUnitId: tenant.orgUnits.id }], merged: always }] };
     case 'orgUnits':
       return {
         attribution: 'orgUnit',
         list: units
           .filter((u) => s.match.some((m) => (!m.level || m.level.includes(u.level as never)) && (!m.type || m.type.includes(u.type as never))))
-          .map((u) => ({ type: 'orgUnit', id: u.id, name: u.name, orgUnitId: u.id, personId: null })),
+          .map((u) => {
+            const span = { from: u.established_on, to: u.deleted_on, orgUnitId: u.id };
+            return { ref: { type: 'orgUnit', id: u.id, name: u.name, orgUnitId: u.id, personId: null }, spans: [span], merged: [span] };
+          }),
       };
-    case 'people':
-      return {
-        attribution: 'person',
-        list: people
-          .filter((p) => p.duty && s.duty.includes(p.duty as never) && (!s.orgLevel || (p.level && s.orgLevel.includes(p.level as never))))
-          .map((p) => ({ type: 'person', id: p.id, name: p.name, orgUnitId: p.org_unit_id, personId: p.id })),
-      };
+    case 'people': {
+      const matches = [{ duty: s.duty, orgLevel: s.orgLevel }, ...(s.also ?? [])];
+      const byPerson = new Map<string, Candidate>();
+      for (const a of assignments) {
+        if (!a.duty || !matches.some((m) => m.duty.includes(a.duty as never) && (!m.orgLevel || (a.level !== null && m.orgLevel.includes(a.level as never))))) continue;
+        let c = byPerson.get(a.person_id);
+        if (!c) byPerson.set(a.person_id, (c = { ref: { type: 'person', id: a.person_id, name: a.name, orgUnitId: a.org_unit_id, personId: a.person_id }, spans: [], merged: [] }));
+        // Someone removed without her assignment closed (older data): her last day is the day she was removed.
+        c.spans.push({ from: a.from_date, to: a.to_date ?? a.deleted_on, orgUnitId: a.org_unit_id });
+      }
+      for (const c of byPerson.values()) c.merged = mergeSpans(c.spans);
+      return { attribution: 'person', list: [...byPerson.values()] };
+    }
     case 'cases':
       return { attribution: 'tenant', list: [] };
   }
+}
+
+/** The subjects judged in one period, each with the unit it belonged to then. */
+function subjectsIn(list: Candidate[], p: Period, judgedFrom: JudgedFrom): SubjectRef[] {
+  const out: SubjectRef[] = [];
+  for (const c of list) {
+    if (!judgedIn(c.merged, p, judgedFrom)) continue;
+    const span = spanOn(c.spans, lastCountedDay(p));
+    out.push(span && span.orgUnitId !== c.ref.orgUnitId ? { ...c.ref, orgUnitId: span.orgUnitId } : c.ref);
+  }
+  return out;
 }
 
 type Figures = Map<string, PartRow>;
@@ -95,10 +124,20 @@ export async function evaluateTenant(db: Db, tenant: TenantConfig, opts: Evaluat
   const rules = (tenant.rules as Rule[]).filter((r) => !opts.ruleIds || opts.ruleIds.includes(r.id));
   if (!rules.length) return [];
 
-  const [people, units] = await Promise.all([
-    db.all<PersonRow>(sql`select p.id, p.name, p.duty, p.org_unit_id, o.level from people p left join org_units o on o.id = p.org_unit_id where p.deleted_at is null`),
-    db.all<UnitRow>(sql`select id, name, level, type, parent_id from org_units where deleted_at is null`),
+  // Everyone who ever held a duty, removed people included: a past period is judged on the people of that period.
+  // People with no recorded history (entered before it was kept) count with their current unit and duty, since always.
+  const [assignments, units] = await Promise.all([
+    db.all<AssignmentRow>(sql`select p.id as person_id, p.name, a.duty, a.org_unit_id, o.level, a.from_date, a.to_date, p.deleted_at as deleted_on
+      from people p join person_assignments a on a.person_id = p.id left join org_units o on o.id = a.org_unit_id
+      union all
+      select p.id, p.name, p.duty, p.org_unit_id, o.level, null, null, p.deleted_at
+      from people p left join org_units o on o.id = p.org_unit_id
+      where not exists (select 1 from person_assignments x where x.person_id = p.id)`),
+    db.all<UnitRow>(sql`select id, name, level, type, established_on, deleted_at as deleted_on from org_units`),
   ]);
+  // Removal instants → the tenant-local day on which the person or unit was removed.
+  for (const row of [...assignments, ...units]) if (row.deleted_on) row.deleted_on = localDate(new Date(row.deleted_on), tz);
+  const judgedFrom: JudgedFrom = tenant.newcomers?.judgedFrom ?? 'firstFullPeriod';
 
   // Zone conversions are the costly part of assembling results: one per distinct date.
   const dayEnds = new Map<string, string>();
@@ -141,7 +180,7 @@ export async function evaluateTenant(db: Db, tenant: TenantConfig, opts: Evaluat
       for (const row of rows) {
         const p = periods[row.period];
         // A case without its own deadline is judged by the period's, and says so: never silently.
-        const noOwnDue = casePart.dueField !== undefined && row.due === null;
+        const noOwnDue = (casePart.dueField !== undefined || casePart.dueAfter !== undefined) && row.due === null;
         const due = row.due ?? p.due;
         const done = row.done;
         const metNow = done !== null && done <= today;
@@ -163,14 +202,15 @@ export async function evaluateTenant(db: Db, tenant: TenantConfig, opts: Evaluat
       continue;
     }
 
-    const { attribution, list } = subjectsOf(rule, tenant, people, units);
-    if (!list.length) continue;
+    const { attribution, list: candidates } = candidatesOf(rule, tenant, assignments, units);
+    if (!candidates.length) continue;
     const selects = rule.parts.flatMap((part, i) => partSelects(part, i, attribution));
     const needsClosure = rule.parts.some((p) => p.metric !== 'milestone' && p.metric !== 'perCase' && (p.metric === 'ratio' ? p.numerator.scope === 'subtree' || p.denominator.scope === 'subtree' : p.scope === 'subtree'));
     const rows = await db.all<PartRow>(ruleStatement(sqlPeriods, selects, needsClosure));
     const figures: Figures = new Map(rows.map((r) => [figKey(Number(r.part), r.comp, String(r.subject), Number(r.period)), r]));
 
     for (const [pi, p] of periods.entries()) {
+      const list = subjectsIn(candidates, p, judgedFrom);
       const daysToDue = daysBetween(today, p.due);
       const lastDay = p.end < p.due ? p.end : p.due;
       const ctx = { daysLeft: Math.max(0, daysBetween(today < p.start ? p.start : today, lastDay) + 1), afterDue: today > p.due };

@@ -68,7 +68,13 @@ export function judgePart(part: Exclude<Part, { metric: 'perCase' }>, get: (comp
       const now = num(row?.now_val);
       const due = num(row?.due_val);
       const met = meetsTarget(now, t);
-      const missing = met ? [] : t.max !== undefined && now > t.max ? [`${label}超过上限 ${t.max}${unit}`] : [`${label}还差 ${(t.min ?? 0) - now}${unit}`];
+      const missing = met
+        ? []
+        : part.metric === 'milestone'
+          ? [`${label}尚未完成`]
+          : t.max !== undefined && now > t.max
+            ? [t.max === 0 ? `${label} ${now}${unit}（应为 0）` : `${label}超过上限 ${t.max}${unit}`]
+            : [`${label}还差 ${(t.min ?? 0) - now}${unit}`];
       // A day quota needs as many calendar days as it is short: 60 days cannot fit in 20.
       const dayQuota = part.metric === 'sum' && part.field === 'daysInPeriod';
       const feasible = !dayQuota || met || (t.min ?? 0) - now <= ctx.daysLeft;

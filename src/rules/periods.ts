@@ -16,6 +16,8 @@ export interface Period {
 }
 
 const cn = (n: number) => String(n);
+/** 03-08 → 3月8日 */
+const md = (monthDay: string) => `${Number(monthDay.slice(0, 2))}月${Number(monthDay.slice(3))}日`;
 
 function natural(spec: PeriodSpec, from: string, to: string, campaigns: Campaign[]): Omit<Period, 'due'>[] {
   const out: Omit<Period, 'due'>[] = [];
@@ -46,8 +48,21 @@ function natural(spec: PeriodSpec, from: string, to: string, campaigns: Campaign
           out.push({ key: `${y}-Q${q}`, label: `${y}年第${q}季度`, start, end: endOfMonthAfter(start, 2) });
         }
       return out;
+    case 'halfyear':
+      for (let y = y0; y <= y1; y++) {
+        out.push({ key: `${y}-H1`, label: `${y}年上半年`, start: `${y}-01-01`, end: `${y}-06-30` });
+        out.push({ key: `${y}-H2`, label: `${y}年下半年`, start: `${y}-07-01`, end: `${y}-12-31` });
+      }
+      return out;
     case 'year':
-      for (let y = y0; y <= y1; y++) out.push({ key: String(y), label: `${y}年`, start: `${y}-01-01`, end: `${y}-12-31` });
+      for (let y = y0; y <= y1; y++) {
+        const w = spec.window;
+        out.push(
+          w
+            ? { key: String(y), label: `${y}年${md(w.start)}至${md(w.end)}`, start: `${y}-${w.start}`, end: `${y}-${w.end}` }
+            : { key: String(y), label: `${y}年`, start: `${y}-01-01`, end: `${y}-12-31` },
+        );
+      }
       return out;
     case 'campaign': {
       const c = campaigns.find((x) => x.id === spec.campaign)!;
@@ -82,7 +97,12 @@ export function periodsOf(rule: Pick<Rule, 'period' | 'active' | 'due'>, from: s
   return natural(rule.period, lo, hi, campaigns)
     .filter((p) => p.end >= rule.active.from && (!rule.active.until || p.start <= rule.active.until))
     .map((p) => {
-      const clipped = { ...p, start: maxDate(p.start, rule.active.from), end: rule.active.until ? minDate(p.end, rule.active.until) : p.end };
+      let clipped = { ...p, start: maxDate(p.start, rule.active.from), end: rule.active.until ? minDate(p.end, rule.active.until) : p.end };
+      // A two-month period cut to one month by the rule's window (B11's December) is that month.
+      if (rule.period.type === 'bimonth' && clipped.start.slice(0, 7) === clipped.end.slice(0, 7) && p.start.slice(0, 7) !== p.end.slice(0, 7)) {
+        const [y, m] = clipped.start.split('-').map(Number);
+        clipped = { ...clipped, key: clipped.start.slice(0, 7), label: `${y}年${m}月` };
+      }
       return { ...clipped, due: dueDate(rule.due, clipped, campaigns) };
     })
     // A period matters from its first day until its due date (which may fall after its last day).

@@ -40,6 +40,10 @@ const countSpecEntries = {
   scope: v.optional(v.picklist(['self', 'subtree']), 'self'),
   /** false: count records, not the distinct things they are about (default: distinct, where the kind says what a thing is). */
   distinct: v.optional(v.boolean()),
+  /** In a ratio: the sum of this numeric field instead of a count (letters sent ÷ mothers assisted, B16). */
+  sumOf: v.optional(v.string()),
+  /** In a ratio: the largest value of this numeric field reported (a register's size, H15), instead of a count. */
+  maxOf: v.optional(v.string()),
 };
 export const CountSpecSchema = v.strictObject(countSpecEntries);
 export type CountSpec = v.InferOutput<typeof CountSpecSchema>;
@@ -59,6 +63,8 @@ export const PartSchema = v.variant('metric', [
     matchPeriodBy: v.optional(v.picklist(['date', 'cumulative']), 'date'),
     /** The case's own deadline; without it, the period's due date. */
     dueField: v.optional(v.string()),
+    /** A deadline a number of days after one of the case's dates (H14: 5 days after receipt; B18: 30 days after the inspection). */
+    dueAfter: v.optional(v.strictObject({ field: v.string(), days: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(366)) })),
     /** The case is done when all these fields are set; it is done on the latest of them. */
     doneFields: v.pipe(v.array(v.string()), v.minLength(1)),
     /** Done counts only if it falls in the period (a yearly "≥ 1 innovation" counts that year's, not ever). */
@@ -74,7 +80,13 @@ const orgMatch = v.strictObject({
 export const SubjectSchema = v.variant('type', [
   v.strictObject({ type: v.literal('tenant') }),
   v.strictObject({ type: v.literal('orgUnits'), match: v.pipe(v.array(orgMatch), v.minLength(1)) }),
-  v.strictObject({ type: v.literal('people'), duty: v.pipe(v.array(v.picklist(keys(dutyRoles))), v.minLength(1)), orgLevel: v.optional(v.array(v.picklist(keys(orgLevels)))) }),
+  v.strictObject({
+    type: v.literal('people'),
+    duty: v.pipe(v.array(v.picklist(keys(dutyRoles))), v.minLength(1)),
+    orgLevel: v.optional(v.array(v.picklist(keys(orgLevels)))),
+    /** Further groups judged by the same rule (H5: city leaders and department heads, and district cadres). */
+    also: v.optional(v.array(v.strictObject({ duty: v.pipe(v.array(v.picklist(keys(dutyRoles))), v.minLength(1)), orgLevel: v.optional(v.array(v.picklist(keys(orgLevels)))) }))),
+  }),
   /** One result per case (perCase rules): the record itself is the subject. */
   v.strictObject({ type: v.literal('cases') }),
 ]);
@@ -86,7 +98,10 @@ export const PeriodSchema = v.variant('type', [
   /** Two-month periods starting at `firstMonth`: 1 gives Jan–Feb, Mar–Apr…; 4 gives Apr–May, Jun–Jul… */
   v.strictObject({ type: v.literal('bimonth'), firstMonth: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(2)) }),
   v.strictObject({ type: v.literal('quarter') }),
-  v.strictObject({ type: v.literal('year') }),
+  /** January–June and July–December. */
+  v.strictObject({ type: v.literal('halfyear') }),
+  /** Calendar years; `window` keeps only part of each (L13: the 三八维权周 around 8 March). */
+  v.strictObject({ type: v.literal('year'), window: v.optional(v.strictObject({ start: monthDay, end: monthDay })) }),
   /** The whole campaign window (tenant config `campaigns`). */
   v.strictObject({ type: v.literal('campaign'), campaign: v.string() }),
   /** One fixed window. */
@@ -149,6 +164,13 @@ export const CampaignSchema = v.strictObject({
   phases: v.optional(v.array(v.strictObject({ id: v.string(), name: v.string(), start: isoDate, end: isoDate })), []),
 });
 export type Campaign = v.InferOutput<typeof CampaignSchema>;
+
+/** The milestones a tenant's rules name, with their labels: the values a milestone report may carry. */
+export function tenantMilestones(tenant: { rules: unknown[] }): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const rule of tenant.rules as Rule[]) for (const p of rule.parts) if (p.metric === 'milestone') out[p.milestone] ??= p.label ?? rule.title;
+  return out;
+}
 
 export const ruleKinds = (part: Part): RecordKind[] =>
   part.metric === 'ratio' ? [part.numerator.kind, part.denominator.kind] : part.metric === 'milestone' ? ['submission'] : [part.kind];

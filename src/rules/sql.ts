@@ -45,11 +45,20 @@ export function periodsCte(periods: SqlPeriod[]): SQL {
   return sql`periods(idx, key, start_d, end_d, due_d, now_d, start_at, end_at, due_at, now_at) as (values ${rows})`;
 }
 
-/** Closure of the org tree (ancestor, descendant), for `scope: subtree`. */
-export const closureCte = sql`closure(ancestor, descendant) as (
-  select id, id from org_units where deleted_at is null
-  union all
-  select c.ancestor, o.id from closure c join org_units o on o.parent_id = c.descendant where o.deleted_at is null)`;
+/**
+ * Closure of the org tree as it stood on each period's last day (period, ancestor, descendant), for
+ * `scope: subtree`: a unit moved under another parent counts for its old parent in past periods.
+ * Units without recorded parent history use their current parent.
+ */
+export const closureCte = sql`edges(unit, parent, from_d, to_d) as (
+    select org_unit_id, parent_id, from_date, to_date from org_unit_parents
+    union all
+    select id, parent_id, null, null from org_units o where not exists (select 1 from org_unit_parents x where x.org_unit_id = o.id)),
+  closure(period, ancestor, descendant) as (
+    select p.idx, u.id, u.id from periods p join org_units u
+    union all
+    select c.period, c.ancestor, e.unit from closure c join periods p on p.idx = c.period
+      join edges e on e.parent = c.descendant and (e.from_d is null or e.from_d <= p.end_d) and (e.to_d is null or e.to_d >= p.end_d))`;
 
 const field = (def: KindDef, name: string): FieldDef => {
   const f = def.fields[name as keyof typeof def.fields] as FieldDef | undefined;
@@ -79,7 +88,7 @@ const whereSql = (def: KindDef, where: Record<string, FilterValue>) =>
 function subjectSql(attribution: Attribution, scope: CountSpec['scope']): { expr: SQL; join: SQL } {
   if (attribution === 'person') return { expr: sql`r.person_id`, join: sql`` };
   if (attribution === 'tenant') return { expr: sql`'*'`, join: sql`` };
-  if (scope === 'subtree') return { expr: sql`c.ancestor`, join: sql` join closure c on c.descendant = r.org_unit_id` };
+  if (scope === 'subtree') return { expr: sql`c.ancestor`, join: sql` join closure c on c.descendant = r.org_unit_id and c.period = p.idx` };
   return { expr: sql`r.org_unit_id`, join: sql`` };
 }
 
@@ -172,11 +181,18 @@ function aggregateSelect(partIdx: number, comp: string, spec: CountSpec, attribu
     group by ${subject.expr}, p.idx`;
 }
 
-/** A count: of distinct things where the kind says what a thing is (ten visits to one household are one household). */
-const countOf = (def: KindDef, spec: CountSpec) => (which: 'now' | 'due') =>
-  def.identity && spec.distinct !== false
-    ? sql`count(distinct case when ${cutoffSql(def, spec, which)} then ${raw(def.identity)} end)`
-    : sql`sum(case when ${cutoffSql(def, spec, which)} then 1 else 0 end)`;
+/**
+ * A count: of distinct things where the kind says what a thing is (ten visits to one household are
+ * one household); or, where the spec says so, the sum or the largest value of a numeric field.
+ */
+const countOf = (def: KindDef, spec: CountSpec) => (which: 'now' | 'due') => {
+  const when = cutoffSql(def, spec, which);
+  if (spec.sumOf) return sql`sum(case when ${when} then coalesce(${raw(field(def, spec.sumOf).sql)}, 0) else 0 end)`;
+  if (spec.maxOf) return sql`coalesce(max(case when ${when} then ${raw(field(def, spec.maxOf).sql)} end), 0)`;
+  return def.identity && spec.distinct !== false
+    ? sql`count(distinct case when ${when} then ${raw(def.identity)} end)`
+    : sql`sum(case when ${when} then 1 else 0 end)`;
+};
 
 /** The SELECTs for one part (two for a ratio: numerator and denominator). */
 export function partSelects(part: Part, partIdx: number, attribution: Attribution): SQL[] {
@@ -233,7 +249,11 @@ export function caseStatement(periods: SqlPeriod[], part: Extract<Part, { metric
   const def = recordKinds[part.kind] as KindDef;
   const latest = part.doneFields.length === 1 ? raw(field(def, part.doneFields[0]).sql) : sql`max(${sql.join(part.doneFields.map((f) => raw(field(def, f).sql)), sql`, `)})`;
   const done = part.doneWithinPeriod ? sql`case when ${latest} between p.start_d and p.end_d then ${latest} end` : latest;
-  const due = part.dueField ? raw(field(def, part.dueField).sql) : sql`null`;
+  const due = part.dueField
+    ? raw(field(def, part.dueField).sql)
+    : part.dueAfter
+      ? sql`date(${raw(field(def, part.dueAfter.field).sql)}, ${`+${part.dueAfter.days} days`})`
+      : sql`null`;
   const conds = [sql`r.deleted_at is null`, inPeriodSql(def, { kind: part.kind, where: {}, matchPeriodBy: part.matchPeriodBy, scope: 'self' }, false), ...whereSql(def, part.where ?? {})];
   return sql`with ${periodsCte(periods)}
     select r.id as id, ${raw(def.labelSql)} as label, r.person_id as person_id, r.org_unit_id as org_unit_id, p.idx as period,

@@ -32,7 +32,14 @@ export function ruleProblems(rules: Rule[], campaigns: Campaign[]): Problem[] {
       if (f.values) for (const x of values) if (!(String(x) in f.values)) at(path, `未知取值 ${x}（可选：${Object.keys(f.values).join(', ')}）`);
       if (f.type === 'bool' && typeof value !== 'boolean') at(path, '应为 true 或 false');
     };
-    const checkSpec = (spec: Pick<CountSpec, 'kind' | 'where' | 'dateField' | 'cutoffField' | 'matchPeriodBy'>, path: string) => {
+    const checkSpec = (spec: Pick<CountSpec, 'kind' | 'where' | 'dateField' | 'cutoffField' | 'matchPeriodBy' | 'sumOf' | 'maxOf'>, path: string) => {
+      for (const key of ['sumOf', 'maxOf'] as const) {
+        const name = spec[key];
+        if (!name) continue;
+        const f = fieldOf(spec.kind, name, `${path}.${key}`);
+        if (f && f.type !== 'int') at(`${path}.${key}`, `${name} 不是数值字段`);
+      }
+      if (spec.sumOf && spec.maxOf) at(path, 'sumOf 与 maxOf 只能选一个');
       for (const [name, value] of Object.entries(spec.where ?? {})) {
         const f = fieldOf(spec.kind, name, `${path}.where.${name}`);
         if (f) checkValue(f, value, `${path}.where.${name}`);
@@ -88,10 +95,11 @@ export function ruleProblems(rules: Rule[], campaigns: Campaign[]): Problem[] {
           break;
         case 'perCase':
           checkSpec({ kind: part.kind, where: part.where, matchPeriodBy: 'date' }, path);
-          for (const name of [...part.doneFields, ...(part.dueField ? [part.dueField] : [])]) {
-            const f = fieldOf(part.kind, name, `${path}.${name === part.dueField ? 'dueField' : 'doneFields'}`);
+          for (const name of [...part.doneFields, ...(part.dueField ? [part.dueField] : []), ...(part.dueAfter ? [part.dueAfter.field] : [])]) {
+            const f = fieldOf(part.kind, name, `${path}.${name === part.dueField ? 'dueField' : name === part.dueAfter?.field ? 'dueAfter' : 'doneFields'}`);
             if (f && f.type !== 'date') at(path, `${name} 不是日期字段`);
           }
+          if (part.dueField && part.dueAfter) at(path, 'dueField 与 dueAfter 只能选一个');
           break;
         case 'milestone':
           break;

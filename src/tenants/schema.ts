@@ -52,6 +52,11 @@ export const TenantConfigSchema = v.pipe(
     campaigns: v.optional(v.array(CampaignSchema), []),
     /** Reminder and escalation offsets for rules that set none. */
     reminderDefaults: v.optional(RemindersSchema),
+    /**
+     * Someone who takes up a duty mid-period (counting convention 9): judged from her first full
+     * period (default) or already in the period she joined. `interpretation` says why.
+     */
+    newcomers: v.optional(v.strictObject({ judgedFrom: v.picklist(['firstFullPeriod', 'joiningPeriod']), interpretation: v.optional(v.string()) })),
     rules: v.array(RuleSchema),
   }),
   v.check((t) => t.orgUnits.id === t.id, '组织树的根节点 id 须与妇联 id 相同'),

@@ -30,7 +30,7 @@ describe('Binzhou: a county with no plan on 2012-04-21', () => {
     await addUser(t, 'binzhou', { name: '惠民县妇联主席', email: 'huimin@bz.test', password: 'pass-hm-123', access: 'supervisor', orgUnitId: 'huimin', duty: 'leader' });
     await addUser(t, 'binzhou', { name: '组宣部部长', email: 'zuxuan@bz.test', password: 'pass-zx-123', access: 'supervisor', orgUnitId: 'zuxuan', duty: 'leader' });
     const w = recordWriters(t.deps.database(t.deps.tenants.get('binzhou')!));
-    for (const c of ['bincheng', 'zhanhua', 'yangxin', 'wudi', 'boxing', 'zouping', 'econ-dev-zone', 'hi-tech-zone', 'beihai-zone']) await w.add.submission({ orgUnitId: c, type: 'plan', submittedAt: '2012-04-19T02:00:00.000Z' });
+    for (const c of ['bincheng', 'zhanhua', 'yangxin', 'wudi', 'boxing', 'zouping', 'econ-dev-zone', 'hi-tech-zone', 'beihai-zone']) await w.add.submission({ orgUnitId: c, type: 'plan', recipientOrgUnitId: 'zuxuan', submittedAt: '2012-04-19T02:00:00.000Z' });
   });
   afterEach(() => t.close());
 
@@ -41,7 +41,7 @@ describe('Binzhou: a county with no plan on 2012-04-21', () => {
     const overdue = b10.find((m) => m.to[0] === 'huimin@bz.test')!;
     expect(overdue.subject).toBe('【逾期】惠民县妇联：“各县区妇联4月下旬前将活动方案报市妇联组宣部”已于2012年4月20日到期，尚未完成');
     expect(overdue.rawSubjectHeader).toMatch(/^=\?UTF-8\?/i);
-    for (const line of ['依据：滨妇发[2012]15号 四', '目标：≥ 1份', '当前完成：0份', '尚缺：活动方案还差 1份', '期限：2012年4月20日（北京时间当日24时前）', '登记位置：http://localhost:8787/v1/binzhou/submissions']) expect(overdue.text).toContain(line);
+    for (const line of ['依据：滨妇发[2012]15号 四', '目标：≥ 1份', '当前完成：0份', '尚缺：报组宣部的活动方案还差 1份', '期限：2012年4月20日（北京时间当日24时前）', '登记位置：http://localhost:8787/v1/binzhou/submissions']) expect(overdue.text).toContain(line);
     expect(overdue.html).toContain('<table');
     const escalation = b10.find((m) => m.to[0] === 'zuxuan@bz.test')!;
     expect(escalation.subject).toBe('【督办】惠民县妇联：“各县区妇联4月下旬前将活动方案报市妇联组宣部”逾期未完成');

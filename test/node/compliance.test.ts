@@ -19,7 +19,7 @@ beforeAll(async () => {
   cadreB = await addUser(t, 'binzhou', { name: '干部乙', email: 'b@bz.cn', password: 'pass-b-123', duty: 'office_cadre', orgUnitId: 'huimin' });
   supervisor = await addUser(t, 'binzhou', { name: '滨城督导', email: 's@bz.cn', password: 'pass-s-123', access: 'supervisor', orgUnitId: 'bincheng' });
   const w = recordWriters(t.deps.database(t.deps.tenants.get('binzhou')!));
-  await w.add.submission({ orgUnitId: 'bincheng', type: 'plan', submittedAt: bj('2012-04-18T10:00:00') });
+  await w.add.submission({ orgUnitId: 'bincheng', type: 'plan', recipientOrgUnitId: 'zuxuan', submittedAt: bj('2012-04-18T10:00:00') });
   for (let i = 0; i < 10; i++) await w.add.visit({ personId: cadreA.id, visitedOn: `2012-05-${String(i + 10)}` });
 });
 afterAll(() => t.close());
@@ -33,7 +33,7 @@ describe('compliance API', () => {
   it('GET /rules lists every rule with its document and clause', async () => {
     const { body } = await get('/v1/binzhou/rules');
     const rules = body.items as unknown as { id: string; source: { document: string; clause: string } }[];
-    expect(rules.map((r) => r.id)).toEqual(['B1', 'B2', 'B3', 'B4', 'B5', 'B6', 'B7', 'B8', 'B9', 'B10', 'B11', 'B12']);
+    expect(rules.map((r) => r.id)).toEqual(['B1', 'B2', 'B3', 'B4', 'B5', 'B6', 'B7', 'B8', 'B9', 'B10', 'B11', 'B12', 'B13', 'B14', 'B15', 'B16', 'B17', 'B18']);
     expect(rules.every((r) => r.source.document === '滨妇发[2012]15号' && r.source.clause)).toBe(true);
   });
 
@@ -97,8 +97,8 @@ describe('compliance API', () => {
 
   it('GET /deadlines lists what falls due in a window, with its status as of now', async () => {
     const { body } = await get('/v1/binzhou/deadlines?from=2012-04-15&to=2012-04-30&asOf=2012-04-18T12:00:00%2B08:00');
-    // The plan (B10, 20 April) and the April needs ledger of every street (B6, 30 April).
-    expect(new Set(body.items.map((r) => r.ruleId))).toEqual(new Set(['B10', 'B6']));
+    // The plan (B10, 20 April), the April needs ledger of every street (B6, 30 April), and the end of mobilisation (B13 plans, B14 meetings, 30 April).
+    expect(new Set(body.items.map((r) => r.ruleId))).toEqual(new Set(['B10', 'B6', 'B13', 'B14']));
     expect(body.items.find((r) => r.subject.id === 'huimin')!.status).toBe('at_risk');
     expect(body.items.find((r) => r.subject.id === 'bincheng')!.status).toBe('met');
   });

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient } from '@libsql/client';
 import { ulid } from 'ulid';
+import { eq } from 'drizzle-orm';
 import * as s from '../../db/schema.ts';
 import { makeDb, type Db } from '../../src/db/client.ts';
 import { migrateTenantDb } from '../../src/db/migrate.ts';
@@ -26,21 +27,26 @@ export interface EngineFixture {
   db: Db;
   tenant: TenantConfig;
   person(p: { name?: string; duty?: typeof s.people.$inferInsert.duty; orgUnitId?: string; access?: 'admin' | 'supervisor' | 'member'; email?: string }): Promise<string>;
-  orgUnit(u: { id: string; name?: string; level: typeof s.orgUnits.$inferInsert.level; type: typeof s.orgUnits.$inferInsert.type; parentId: string }): Promise<string>;
+  orgUnit(u: { id: string; name?: string; level: typeof s.orgUnits.$inferInsert.level; type: typeof s.orgUnits.$inferInsert.type; parentId: string; establishedOn?: string }): Promise<string>;
+  /**
+   * A person's history as the people API records it: `spans` of unit and duty from/to (inclusive; null open).
+   * Replaces whatever history she had.
+   */
+  history(personId: string, spans: { orgUnitId: string | null; duty: typeof s.people.$inferInsert.duty; from: string | null; to: string | null }[]): Promise<void>;
   add: {
     fieldTrip(r: Base & { startDate: string; endDate?: string }): Promise<string>;
     visit(r: Base & { visitedOn: string; categories?: string[]; householdId?: string }): Promise<string>;
     household(r: Base & { orgUnitId: string; address?: string }): Promise<string>;
     diary(r: Base & { entryDate: string }): Promise<string>;
-    report(r: Base & { submittedOn: string; topic?: 'general' | 'key_topic' | 'womens_needs'; complete?: boolean }): Promise<string>;
+    report(r: Base & { submittedOn: string; topic?: 'general' | 'key_topic' | 'womens_needs'; complete?: boolean; convertedTo?: 'info_brief' | 'npc_motion' | 'cppcc_proposal'; convertedOn?: string }): Promise<string>;
     contactPoint(r: Base & { establishedOn: string; isWeak?: boolean; brandProject?: string; problemSolved?: string; suggestion?: string; innovationOn?: string }): Promise<string>;
     pairing(r: Base & { startedOn: string; endedOn?: string; beneficiaryName?: string; beneficiaryType: 'poor_woman' | 'poor_child' | 'woman' | 'grassroots_org' }): Promise<string>;
     service(r: Base & { servedOn: string; category: typeof s.services.$inferInsert.category; subtype?: string; peopleServed: number }): Promise<string>;
     event(r: Base & { type: typeof s.events.$inferInsert.type; startDate: string; endDate?: string; participants?: number }): Promise<string>;
-    petition(r: Base & { receivedOn: string; superiorAssigned?: boolean; dueDate?: string; closedOn?: string; reportedOn?: string }): Promise<string>;
-    submission(r: Base & { type: typeof s.submissions.$inferInsert.type; submittedAt: string; period?: string; outletLevel?: 'national' | 'province' | 'city' | 'district'; milestone?: string }): Promise<string>;
+    petition(r: Base & { receivedOn: string; channel?: typeof s.petitions.$inferInsert.channel; superiorAssigned?: boolean; dueDate?: string; closedOn?: string; reportedOn?: string; enteredSystemOn?: string }): Promise<string>;
+    submission(r: Base & { type: typeof s.submissions.$inferInsert.type; submittedAt: string; period?: string; outletLevel?: 'national' | 'province' | 'city' | 'district'; milestone?: string; recipientOrgUnitId?: string; responsible?: string; quantity?: number; quota?: number }): Promise<string>;
     need(r: Base & { recordedOn: string }): Promise<string>;
-    inspection(r: Base & { inspectedOn: string }): Promise<string>;
+    inspection(r: Base & { inspectedOn: string; foundProblems?: boolean; rectifiedOn?: string }): Promise<string>;
   };
   evaluate(opts: EvaluateOptions): Promise<ComplianceResult[]>;
   /** The one result of a rule for a subject and period. */
@@ -49,7 +55,7 @@ export interface EngineFixture {
 }
 
 /** Inserts people, org units and records straight into a tenant database. */
-export function recordWriters(db: Db): Pick<EngineFixture, 'person' | 'orgUnit' | 'add'> {
+export function recordWriters(db: Db): Pick<EngineFixture, 'person' | 'orgUnit' | 'history' | 'add'> {
   const ins = async <T extends { id: string }>(table: Parameters<Db['insert']>[0], row: Omit<T, 'id'>) => {
     const id = ulid();
     await db.insert(table).values({ id, ...stamp, ...row } as never);
@@ -61,6 +67,12 @@ export function recordWriters(db: Db): Pick<EngineFixture, 'person' | 'orgUnit' 
     orgUnit: async (u) => {
       await db.insert(s.orgUnits).values({ ...u, name: u.name ?? u.id, ...stamp });
       return u.id;
+    },
+    history: async (personId, spans) => {
+      await db.delete(s.personAssignments).where(eq(s.personAssignments.personId, personId));
+      for (const a of spans) await db.insert(s.personAssignments).values({ personId, orgUnitId: a.orgUnitId, duty: a.duty, fromDate: a.from, toDate: a.to, createdAt: stamp.createdAt });
+      const current = spans.find((a) => a.to === null) ?? spans[spans.length - 1];
+      await db.update(s.people).set({ orgUnitId: current.orgUnitId, duty: current.duty }).where(eq(s.people.id, personId));
     },
     add: {
       fieldTrip: (r) => ins(s.fieldTrips, { ...base(r), startDate: r.startDate, endDate: r.endDate ?? r.startDate } as never),
@@ -76,6 +88,8 @@ export function recordWriters(db: Db): Pick<EngineFixture, 'person' | 'orgUnit' 
           analysis: '分析',
           recommendations: r.complete === false ? '' : '建议',
           submittedOn: r.submittedOn,
+          convertedTo: r.convertedTo ?? null,
+          convertedOn: r.convertedOn ?? null,
         } as never),
       contactPoint: (r) => ins(s.contactPoints, { ...base(r), name: '联系点', establishedOn: r.establishedOn, isWeak: r.isWeak ?? false, brandProject: r.brandProject ?? null, problemSolved: r.problemSolved ?? null, suggestion: r.suggestion ?? null, innovation: r.innovationOn ? '创新亮点' : null, innovationOn: r.innovationOn ?? null } as never),
       pairing: (r) => ins(s.pairings, { ...base(r), beneficiaryType: r.beneficiaryType, startedOn: r.startedOn, endedOn: r.endedOn ?? null, beneficiaryName: r.beneficiaryName ?? null } as never),
@@ -84,17 +98,18 @@ export function recordWriters(db: Db): Pick<EngineFixture, 'person' | 'orgUnit' 
       petition: (r) =>
         ins(s.petitions, {
           ...base(r),
-          channel: 'visit',
+          channel: r.channel ?? 'visit',
           receivedOn: r.receivedOn,
           superiorAssigned: r.superiorAssigned ?? false,
           status: r.closedOn ? 'closed' : 'received',
           dueDate: r.dueDate ?? null,
           closedOn: r.closedOn ?? null,
           reportedOn: r.reportedOn ?? null,
+          enteredSystemOn: r.enteredSystemOn ?? null,
         } as never),
-      submission: (r) => ins(s.submissions, { ...base(r), type: r.type, title: '材料', submittedAt: r.submittedAt, period: r.period ?? null, outletLevel: r.outletLevel ?? null, milestone: r.milestone ?? null } as never),
+      submission: (r) => ins(s.submissions, { ...base(r), type: r.type, title: '材料', submittedAt: r.submittedAt, period: r.period ?? null, outletLevel: r.outletLevel ?? null, milestone: r.milestone ?? null, recipientOrgUnitId: r.recipientOrgUnitId ?? null, responsible: r.responsible ?? null, quantity: r.quantity ?? null, quota: r.quota ?? null } as never),
       need: (r) => ins(s.needs, { ...base(r), recordedOn: r.recordedOn, need: '需求' } as never),
-      inspection: (r) => ins(s.inspections, { ...base(r), inspectedOn: r.inspectedOn } as never),
+      inspection: (r) => ins(s.inspections, { ...base(r), inspectedOn: r.inspectedOn, foundProblems: r.foundProblems ?? false, rectifiedOn: r.rectifiedOn ?? null } as never),
     },
   };
 }

@@ -127,23 +127,34 @@ describe('binzhou 滨妇发[2012]15号', () => {
 
   it('B10: a county with no plan on 2012-04-21 has missed; a plan at 23:59 Beijing on 20 April is on time, at 00:00 on 21 April late', async () => {
     expect((await fx.one('B10', bj('2012-04-21T08:00:00'), 'huimin')).status).toBe('missed');
-    await fx.add.submission({ orgUnitId: 'huimin', type: 'plan', submittedAt: bj('2012-04-20T23:59:59') });
-    await fx.add.submission({ orgUnitId: 'boxing', type: 'plan', submittedAt: bj('2012-04-21T00:00:00') });
+    await fx.add.submission({ orgUnitId: 'huimin', type: 'plan', recipientOrgUnitId: 'zuxuan', submittedAt: bj('2012-04-20T23:59:59') });
+    await fx.add.submission({ orgUnitId: 'boxing', type: 'plan', recipientOrgUnitId: 'zuxuan', submittedAt: bj('2012-04-21T00:00:00') });
     expect((await fx.one('B10', bj('2012-04-21T08:00:00'), 'huimin')).status).toBe('met');
     expect((await fx.one('B10', bj('2012-04-21T08:00:00'), 'boxing')).status).toBe('late');
     // Development zones report like counties.
     expect((await fx.one('B10', bj('2012-04-21T08:00:00'), 'beihai-zone')).status).toBe('missed');
   });
 
-  it('B11: two-month periods from April (Apr–May … Dec); a report naming its period counts even if sent after it', async () => {
+  it('B10: a plan sent to another unit than the city 组宣部 does not count', async () => {
+    await fx.add.submission({ orgUnitId: 'wudi', type: 'plan', recipientOrgUnitId: 'leading-group', submittedAt: bj('2012-04-10T10:00:00') });
+    await fx.add.submission({ orgUnitId: 'huimin', type: 'plan', submittedAt: bj('2012-04-10T10:00:00') });
+    expect((await fx.one('B10', bj('2012-04-21T08:00:00'), 'wudi')).status).toBe('missed');
+    expect((await fx.one('B10', bj('2012-04-21T08:00:00'), 'huimin')).status).toBe('missed');
+    await fx.add.submission({ orgUnitId: 'wudi', type: 'plan', recipientOrgUnitId: 'zuxuan', submittedAt: bj('2012-04-20T10:00:00') });
+    expect((await fx.one('B10', bj('2012-04-21T08:00:00'), 'wudi')).status).toBe('met');
+  });
+
+  it('B11: two-month periods from April (Apr–May … Nov) and December alone as the last, keyed 2012-12; a report naming its period counts even if sent after it', async () => {
     const all = await fx.evaluate({ asOf: new Date(bj('2012-12-31T09:00:00')), ruleIds: ['B11'], window: { from: '2012-01-01', to: '2013-01-10' } });
     expect([...new Set(all.map((x) => `${x.period.key}:${x.period.start}~${x.period.end}:${x.due}`))]).toEqual([
       '2012-04/2012-05:2012-04-01~2012-05-31:2012-06-05',
       '2012-06/2012-07:2012-06-01~2012-07-31:2012-08-05',
       '2012-08/2012-09:2012-08-01~2012-09-30:2012-10-05',
       '2012-10/2012-11:2012-10-01~2012-11-30:2012-12-05',
-      '2012-12/2013-01:2012-12-01~2012-12-31:2013-01-05',
+      '2012-12:2012-12-01~2012-12-31:2013-01-05',
     ]);
+    await fx.add.submission({ orgUnitId: 'zouping', type: 'progress', period: '2012-12', submittedAt: bj('2013-01-05T18:00:00') });
+    expect((await fx.one('B11', bj('2013-01-06T09:00:00'), 'zouping', '2012-12')).status).toBe('met');
     await fx.add.submission({ orgUnitId: 'zouping', type: 'progress', period: '2012-04/2012-05', submittedAt: bj('2012-06-05T18:00:00') });
     expect((await fx.one('B11', bj('2012-06-06T09:00:00'), 'zouping', '2012-04/2012-05')).status).toBe('met');
     expect((await fx.one('B11', bj('2012-06-06T09:00:00'), 'yangxin', '2012-04/2012-05')).status).toBe('missed');

@@ -75,7 +75,7 @@ describe('3. what was done late stays late', () => {
 
   it('B10: a submission is on time by its own sending time, whenever it was typed in', async () => {
     fx = await engineFixture('binzhou');
-    await fx.add.submission({ orgUnitId: 'bincheng', type: 'plan', submittedAt: bj('2012-04-20T23:59:00'), enteredAt: bj('2012-05-15T10:00:00') });
+    await fx.add.submission({ orgUnitId: 'bincheng', type: 'plan', recipientOrgUnitId: 'zuxuan', submittedAt: bj('2012-04-20T23:59:00'), enteredAt: bj('2012-05-15T10:00:00') });
     expect((await fx.one('B10', bj('2012-06-01T09:00:00'), 'bincheng')).status).toBe('met');
   });
 });
