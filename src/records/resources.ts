@@ -42,10 +42,13 @@ export interface ResourceDef {
   derive?: (row: Row) => Row;
 }
 
-/** A submission's reporting period: 2012, 2012-05, 2012-Q2 or 2012-04/2012-05 (the keys the rule engine uses). */
+/** A submission's reporting period: 2012, 2012-05, 2012-Q2, 2012-H1 or 2012-04/2012-05 (the keys the rule engine uses). */
 const periodPattern = v.pipe(
   v.string(),
-  v.regex(/^\d{4}(-(0[1-9]|1[0-2])(\/\d{4}-(0[1-9]|1[0-2]))?|-Q[1-4])?$/, msg('期间格式：2012、2012-05、2012-Q2 或 2012-04/2012-05', 'period: 2012, 2012-05, 2012-Q2 or 2012-04/2012-05')),
+  v.regex(
+    /^\d{4}(-(0[1-9]|1[0-2])(\/\d{4}-(0[1-9]|1[0-2]))?|-Q[1-4]|-H[12])?$/,
+    msg('期间格式：2012、2012-05、2012-Q2、2012-H1（上半年）或 2012-04/2012-05', 'period: 2012, 2012-05, 2012-Q2, 2012-H1 or 2012-04/2012-05'),
+  ),
 );
 
 const person = f.ref('人员ID');
