@@ -2,7 +2,7 @@
  * `npm run bench`: a full rule evaluation against the raw SQL aggregates that
  * answer the same questions, in the same run on the same database.
  * Synthetic tenant: Harbin's rules and tree, 1,000 people, 200,000 records
- * over 2017. Target: evaluation within 2× the raw aggregates.
+ * over 2017. Target: evaluation within 1.5× the raw aggregates (issue 12's P1).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir, cpus } from 'node:os';
@@ -42,7 +42,9 @@ async function build() {
     const id = `p${i}`;
     const unit = pick(units).id;
     people.push({ id, unit });
-    stmts.push({ sql: 'insert into people (id, name, access, duty, org_unit_id, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?)', args: [id, `人员${i}`, 'member', pick(duties), unit, stamp, stamp] });
+    const duty = pick(duties);
+    stmts.push({ sql: 'insert into people (id, name, access, duty, org_unit_id, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?)', args: [id, `人员${i}`, 'member', duty, unit, stamp, stamp] });
+    stmts.push({ sql: 'insert into person_assignments (person_id, org_unit_id, duty, from_date, to_date, created_at) values (?, ?, ?, null, null, ?)', args: [id, unit, duty, stamp] });
   }
   const kinds: [number, (i: number) => InStatement][] = [
     [20, (i) => { const p = pick(people); const s = day(); return { sql: 'insert into field_trips (id, person_id, org_unit_id, start_date, end_date, created_at, updated_at) values (?,?,?,?,?,?,?)', args: [`f${i}`, p.id, p.unit, s, plus(s, Math.floor(rand() * 4)), stamp, stamp] }; }],
@@ -62,21 +64,36 @@ async function build() {
   await client.execute('analyze');
 }
 
-/** The same questions as Harbin's rules for 2017, written by hand as plain GROUP BY aggregates. */
+/**
+ * The same questions as Harbin's rules for 2017, written by hand as plain GROUP BY aggregates with
+ * the counting conventions: distinct beneficiaries and households, pairings counted while they last,
+ * records entered (created_at) by the due date, the 10% and insurance ratios, H19's repeat visits.
+ */
+const DUE = "'2018-01-01T00:00:00.000Z'";
 const RAW = [
-  `select org_unit_id, substr(start_date, 1, 7) m, count(*) from events where deleted_at is null and type = 'work_week' and julianday(end_date) - julianday(start_date) + 1 >= 5 and start_date between '2017-01-01' and '2017-12-31' group by 1, 2`,
-  `select person_id, count(*) from pairings where deleted_at is null and beneficiary_type = 'woman' and started_on <= '2017-12-31' group by 1`,
-  `select person_id, count(*) from diary_entries where deleted_at is null and entry_date between '2017-01-01' and '2017-12-31' group by 1`,
-  `select person_id, count(*) from pairings where deleted_at is null and beneficiary_type = 'grassroots_org' and started_on <= '2017-12-31' group by 1`,
-  `select person_id, count(*), count(nullif(trim(coalesce(brand_project, '')), '')), count(nullif(trim(coalesce(problem_solved, '')), '')), count(nullif(trim(coalesce(suggestion, '')), '')) from contact_points where deleted_at is null and established_on <= '2017-12-31' group by 1`,
-  `select person_id, count(*) from events where deleted_at is null and type = 'petition_reception' and start_date between '2017-01-01' and '2017-12-31' group by 1`,
+  `select org_unit_id, substr(start_date, 1, 7) m, count(*) from events where deleted_at is null and type = 'work_week' and julianday(end_date) - julianday(start_date) + 1 >= 5 and start_date between '2017-01-01' and '2017-12-31' and created_at < ${DUE} group by 1, 2`,
+  `select person_id, count(distinct coalesce(beneficiary_type || ':' || nullif(trim(beneficiary_name), ''), id)) from pairings where deleted_at is null and beneficiary_type in ('woman', 'poor_woman') and started_on <= '2017-12-31' and (ended_on is null or ended_on >= '2017-01-01') and created_at < ${DUE} group by 1`,
+  `select person_id, count(*) from diary_entries where deleted_at is null and entry_date between '2017-01-01' and '2017-12-31' and created_at < ${DUE} group by 1`,
+  `select person_id, count(distinct coalesce(beneficiary_type || ':' || nullif(trim(beneficiary_name), ''), id)) from pairings where deleted_at is null and beneficiary_type = 'grassroots_org' and started_on <= '2017-12-31' and (ended_on is null or ended_on >= '2017-01-01') and created_at < ${DUE} group by 1`,
+  `select person_id, count(*), count(nullif(trim(coalesce(brand_project, '')), '')), count(nullif(trim(coalesce(problem_solved, '')), '')), count(nullif(trim(coalesce(suggestion, '')), '')) from contact_points where deleted_at is null and established_on <= '2017-12-31' and created_at < ${DUE} group by 1`,
+  `select person_id, count(*) from events where deleted_at is null and type = 'petition_reception' and start_date between '2017-01-01' and '2017-12-31' and created_at < ${DUE} group by 1`,
   `select org_unit_id, count(*) from submissions where deleted_at is null and type = 'suggestion' and submitted_at >= '2016-12-31T16:00:00.000Z' and submitted_at < '2017-12-31T16:00:00.000Z' group by 1`,
   `select id, due_date, closed_on from petitions where deleted_at is null and due_date is not null and received_on between '2017-01-01' and '2017-12-31'`,
-  `select id, innovation_on from contact_points where deleted_at is null and established_on <= '2017-12-31'`,
+  `select id, case when innovation_on between '2017-01-01' and '2017-12-31' then innovation_on end from contact_points where deleted_at is null and established_on <= '2017-12-31'`,
   `select org_unit_id, period, count(*) from submissions where deleted_at is null and type = 'progress' and period like '2017-%' group by 1, 2`,
-  `select org_unit_id, count(*) from research_reports where deleted_at is null and topic = 'key_topic' and situation <> '' and analysis <> '' and recommendations <> '' and submitted_on between '2017-01-01' and '2017-12-31' group by 1`,
+  `select org_unit_id, count(*) from research_reports where deleted_at is null and topic = 'key_topic' and situation <> '' and analysis <> '' and recommendations <> '' and submitted_on between '2017-01-01' and '2017-12-31' and created_at < ${DUE} group by 1`,
   `select org_unit_id, count(*) from research_reports where deleted_at is null and topic = 'womens_needs' and submitted_on between '2017-04-01' and '2017-04-30' group by 1`,
   `select org_unit_id, count(*) from needs where deleted_at is null and recorded_on between '2017-04-01' and '2017-04-30' group by 1`,
+  `select id, date(received_on, '+5 days'), entered_system_on from petitions where deleted_at is null and channel = 'visit' and received_on between '2017-01-01' and '2017-12-31'`,
+  `select (select sum(people_served) from services where deleted_at is null and category = 'health' and subtype = 'two_cancer_insurance' and served_on between '2016-03-22' and '2018-03-21'), (select max(quantity) from submissions where deleted_at is null and type = 'statistics' and milestone = 'rural_poor_women_register' and submitted_at < '2018-03-21T16:00:00.000Z')`,
+  `select count(distinct coalesce(household_id, id)) from household_visits v where deleted_at is null and visited_on between '2017-01-01' and '2017-12-31' and created_at < ${DUE} and exists (select 1 from json_each(v.categories) j where j.value = 'orphan_disabled_poor')`,
+  `select org_unit_id, count(*) filter (where converted_to is not null and converted_on <= '2017-12-31'), count(*) from research_reports where deleted_at is null and topic = 'key_topic' and situation <> '' and analysis <> '' and recommendations <> '' and submitted_on between '2017-01-01' and '2017-12-31' group by 1`,
+  `with recursive tree(ancestor, unit) as (select id, id from org_units union all select t.ancestor, o.id from tree t join org_units o on o.parent_id = t.unit)
+   select t.ancestor, substr(f.start_date, 1, 7), count(*) from field_trips f join tree t on t.unit = f.org_unit_id
+   where f.deleted_at is null and f.start_date between '2017-01-01' and '2017-12-31' and cast(substr(f.start_date, 6, 2) as integer) % 2 = 0
+     and exists (select 1 from field_trips o where o.deleted_at is null and o.org_unit_id = f.org_unit_id and o.person_id <> f.person_id and o.id <> f.id and strftime('%Y-%W', o.start_date) = strftime('%Y-%W', f.start_date))
+   group by 1, 2`,
+  `select p.id, a.duty, a.org_unit_id, a.from_date, a.to_date from people p join person_assignments a on a.person_id = p.id`,
 ];
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -113,6 +130,6 @@ console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${p
 console.log(`tenant: harbin rules (${tenant.rules.length}), ${counts.p} people, ${counts.r} records over 2017 (built in ${(built / 1000).toFixed(1)} s)`);
 console.log(`full evaluation: ${results.length} results, median of ${RUNS}: ${engineMs.toFixed(1)} ms`);
 console.log(`raw SQL aggregates (${RAW.length} hand-written GROUP BY queries), median of ${RUNS}: ${rawMs.toFixed(1)} ms`);
-console.log(`ratio evaluation / raw: ${(engineMs / rawMs).toFixed(2)}× (target ≤ 2×) ${engineMs / rawMs <= 2 ? 'OK' : 'OVER TARGET'}`);
+console.log(`ratio evaluation / raw: ${(engineMs / rawMs).toFixed(2)}× (target ≤ 1.5×) ${engineMs / rawMs <= 1.5 ? 'OK' : 'OVER TARGET'}`);
 client.close();
 rmSync(dir, { recursive: true, force: true });

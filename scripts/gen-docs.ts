@@ -4,10 +4,12 @@
  * - docs/rules.md: each federation's documents and every rule with its
  *   document number, clause and our interpretation where the document is silent;
  * - docs/csv-columns.md: each record resource's CSV columns (Chinese header,
- *   field name, required, allowed values), for import and export.
+ *   field name, required, allowed values), for import and export;
+ * - the README's table of which test checks each catalogue line (between the
+ *   `rule-tests` markers), read from the test names in test/node/rules.
  * A unit test fails when the committed pages differ from what this writes.
  */
-import { writeFileSync, mkdirSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { loadTenantsFromDir } from '../src/tenants/load-dir.ts';
 import { resources } from '../src/records/resources.ts';
@@ -46,9 +48,55 @@ export function csvColumnsPage(): string {
   return out.join('\n');
 }
 
+/**
+ * Each catalogue line → the tests in test/node/rules whose name starts with it
+ * ("B10: …", "L23 and L23-P: …", "L-M5…L-M11: …" covers the range).
+ */
+export function ruleTests(tenantsDir = `${root}tenants`, testsDir = `${root}test/node/rules`): Map<string, { file: string; name: string }[]> {
+  const tenants = loadTenantsFromDir(tenantsDir).list();
+  const order = tenants.flatMap((t) => t.rules.map((r) => r.id));
+  const out = new Map<string, { file: string; name: string }[]>(order.map((id) => [id, []]));
+  for (const file of readdirSync(testsDir).filter((f) => f.endsWith('.test.ts')).sort()) {
+    const text = readFileSync(`${testsDir}/${file}`, 'utf8');
+    for (const m of text.matchAll(/\bit\((['"`])((?:\\.|(?!\1).)*)\1/g)) {
+      const name = m[2].replace(/\\(.)/g, '$1');
+      const head = name.split(':')[0];
+      const ids = new Set<string>();
+      for (const range of head.matchAll(/([A-Z][A-Z0-9-]*\d)…([A-Z][A-Z0-9-]*\d)/g)) {
+        const [a, b] = [order.indexOf(range[1]), order.indexOf(range[2])];
+        if (a >= 0 && b >= a) order.slice(a, b + 1).forEach((id) => ids.add(id));
+      }
+      for (const tok of head.split(/[\s,、…]+|\band\b/)) if (out.has(tok)) ids.add(tok);
+      for (const id of ids) out.get(id)!.push({ file: `test/node/rules/${file}`, name });
+    }
+  }
+  return out;
+}
+
+export const RULE_TESTS_START = '<!-- rule-tests:start (npm run docs) -->';
+export const RULE_TESTS_END = '<!-- rule-tests:end -->';
+
+export function ruleTestsTable(tenantsDir?: string, testsDir?: string): string {
+  const rows = ['| 规则 | 测试文件 | 测试（边界） |', '|---|---|---|'];
+  for (const [id, tests] of ruleTests(tenantsDir, testsDir)) {
+    if (!tests.length) rows.push(`| ${id} | — | — |`);
+    for (const t of tests) rows.push(`| ${id} | \`${t.file.replace('test/node/rules/', '')}\` | ${cell(t.name)} |`);
+  }
+  return rows.join('\n');
+}
+
+/** The README with its rule-tests block rewritten. */
+export function readmeWithRuleTests(readme: string): string {
+  const a = readme.indexOf(RULE_TESTS_START);
+  const b = readme.indexOf(RULE_TESTS_END);
+  if (a < 0 || b < a) throw new Error('README.md lacks the rule-tests markers');
+  return `${readme.slice(0, a + RULE_TESTS_START.length)}\n${ruleTestsTable()}\n${readme.slice(b)}`;
+}
+
 if (import.meta.main) {
   mkdirSync(`${root}docs`, { recursive: true });
   writeFileSync(`${root}docs/rules.md`, rulesPage());
   writeFileSync(`${root}docs/csv-columns.md`, csvColumnsPage());
-  console.log('docs/rules.md, docs/csv-columns.md');
+  writeFileSync(`${root}README.md`, readmeWithRuleTests(readFileSync(`${root}README.md`, 'utf8')));
+  console.log('docs/rules.md, docs/csv-columns.md, README.md (rule tests)');
 }

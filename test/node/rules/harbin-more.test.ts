@@ -64,14 +64,19 @@ describe('harbin, more lines', () => {
     expect([by(a)?.due, by(a)?.status, by(b)?.status, by(c)?.status, by(phone)]).toEqual(['2017-05-06', 'met', 'late', 'missed', undefined]);
   });
 
-  it('H15: after the first year 99 of 300 registered poor women insured is short of a third; 100 is met; the three-year line wants all 300', async () => {
+  it('H15-1, H15-2 and H15: after the first year 99 of 300 registered poor women insured is short of a third; 100 is met; the three-year line wants all 300', async () => {
     expect((await fx.one('H15-1', at('2017-03-22'), '*')).status).toBe('not_applicable');
     await fx.add.submission({ orgUnitId: 'harbin', type: 'statistics', milestone: 'rural_poor_women_register', quantity: 300, submittedAt: bj('2016-05-01T10:00:00') });
     await fx.add.service({ orgUnitId: 'harbin', servedOn: '2016-09-01', category: 'health', subtype: 'two_cancer_insurance', peopleServed: 99 });
     expect((await fx.one('H15-1', at('2017-03-22'), '*')).status).toBe('missed');
     await fx.add.service({ orgUnitId: 'harbin', servedOn: '2017-03-21', category: 'health', subtype: 'two_cancer_insurance', peopleServed: 1 });
     expect((await fx.one('H15-1', at('2017-03-22'), '*')).status).toBe('met');
-    await fx.add.service({ orgUnitId: 'harbin', servedOn: '2018-06-01', category: 'health', subtype: 'two_cancer_insurance', peopleServed: 199 });
+    // Second year: 199 of 300 is short of two thirds (200).
+    await fx.add.service({ orgUnitId: 'harbin', servedOn: '2017-06-01', category: 'health', subtype: 'two_cancer_insurance', peopleServed: 99 });
+    expect((await fx.one('H15-2', at('2018-03-22'), '*')).status).toBe('missed');
+    await fx.add.service({ orgUnitId: 'harbin', servedOn: '2018-03-21', category: 'health', subtype: 'two_cancer_insurance', peopleServed: 1 });
+    expect((await fx.one('H15-2', at('2018-03-22'), '*')).status).toBe('met');
+    await fx.add.service({ orgUnitId: 'harbin', servedOn: '2018-06-01', category: 'health', subtype: 'two_cancer_insurance', peopleServed: 99 });
     let r = await fx.one('H15', at('2019-03-22'), '*');
     expect([r.status, r.actualText]).toEqual(['missed', '99.6%（299/300）']);
     await fx.add.service({ orgUnitId: 'harbin', servedOn: '2019-03-21', category: 'health', subtype: 'two_cancer_insurance', peopleServed: 1 });

@@ -137,12 +137,15 @@ describe('lixia 历下妇发〔2013〕12号', () => {
 });
 
 describe('lixia 历下妇发〔2013〕9号 milestones', () => {
-  it('L-M1: the anti-domestic-violence station reported by 31 December 2013 is met; in 2014 late; otherwise missed', async () => {
+  it('L-M1…L-M4: the anti-domestic-violence station reported by 31 December 2013 is met, in 2014 late, otherwise missed; the others likewise by their milestones', async () => {
     expect((await fx.one('L-M1', bj('2014-01-01T09:00:00'), '*')).status).toBe('missed');
     await fx.add.submission({ orgUnitId: 'lixia', type: 'milestone_report', milestone: 'anti_dv_station', submittedAt: bj('2014-01-02T10:00:00') });
     expect((await fx.one('L-M1', bj('2014-01-03T09:00:00'), '*')).status).toBe('late');
     await fx.add.submission({ orgUnitId: 'lixia', type: 'milestone_report', milestone: 'parents_school_rules', submittedAt: bj('2013-12-31T17:00:00') });
     expect((await fx.one('L-M2', bj('2014-01-03T09:00:00'), '*')).status).toBe('met');
     expect((await fx.one('L-M3', bj('2013-06-01T09:00:00'), '*')).status).toBe('on_track');
+    await fx.add.submission({ orgUnitId: 'lixia', type: 'milestone_report', milestone: 'model_womens_homes', submittedAt: bj('2013-11-30T17:00:00') });
+    expect((await fx.one('L-M3', bj('2014-01-03T09:00:00'), '*')).status).toBe('missed');
+    expect((await fx.one('L-M4', bj('2014-01-03T09:00:00'), '*')).status).toBe('met');
   });
 });
