@@ -153,7 +153,12 @@ export const fieldTrips = sqliteTable(
     purpose: text('purpose'),
     notes: text('notes'),
   },
-  (t) => [...recordIndexes('field_trips', t), index('field_trips_dates_idx').on(t.startDate, t.endDate)],
+  (t) => [
+    ...recordIndexes('field_trips', t),
+    index('field_trips_dates_idx').on(t.startDate, t.endDate),
+    // H19: other trips to the same place in the same week.
+    index('field_trips_place_date_idx').on(t.orgUnitId, t.startDate),
+  ],
 );
 
 /** 入户走访 — one visit to one household; categories as the household had them at the visit. */

@@ -91,7 +91,7 @@ const RAW = [
   `with recursive tree(ancestor, unit) as (select id, id from org_units union all select t.ancestor, o.id from tree t join org_units o on o.parent_id = t.unit)
    select t.ancestor, substr(f.start_date, 1, 7), count(*) from field_trips f join tree t on t.unit = f.org_unit_id
    where f.deleted_at is null and f.start_date between '2017-01-01' and '2017-12-31' and cast(substr(f.start_date, 6, 2) as integer) % 2 = 0
-     and exists (select 1 from field_trips o where o.deleted_at is null and o.org_unit_id = f.org_unit_id and o.person_id <> f.person_id and o.id <> f.id and strftime('%Y-%W', o.start_date) = strftime('%Y-%W', f.start_date))
+     and exists (select 1 from field_trips o where o.org_unit_id = f.org_unit_id and o.start_date between date(f.start_date, '-6 days') and date(f.start_date, '+6 days') and o.deleted_at is null and o.person_id <> f.person_id and o.id <> f.id and strftime('%Y-%W', o.start_date) = strftime('%Y-%W', f.start_date))
    group by 1, 2`,
   `select p.id, a.duty, a.org_unit_id, a.from_date, a.to_date from people p join person_assignments a on a.person_id = p.id`,
 ];

@@ -69,7 +69,7 @@ export const recordKinds = {
       days: { sql: spanDays, type: 'int', label: '天数' },
       /** Another person's trip went to the same place in the same calendar week (H19: 避免同一区域重复调研走访). */
       sameWeekByOther: {
-        sql: "exists (select 1 from field_trips o where o.deleted_at is null and o.org_unit_id = r.org_unit_id and o.person_id <> r.person_id and o.id <> r.id and strftime('%Y-%W', o.start_date) = strftime('%Y-%W', r.start_date))",
+        sql: "exists (select 1 from field_trips o where o.org_unit_id = r.org_unit_id and o.start_date between date(r.start_date, '-6 days') and date(r.start_date, '+6 days') and o.deleted_at is null and o.person_id <> r.person_id and o.id <> r.id and strftime('%Y-%W', o.start_date) = strftime('%Y-%W', r.start_date))",
         type: 'bool',
         label: '同一周内他人也到过同一地点',
       },

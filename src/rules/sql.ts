@@ -158,6 +158,8 @@ function daysUnionSelect(partIdx: number, spec: CountSpec, attribution: Attribut
 interface SelectOptions {
   /** Coverage: collect which values of this set occur, instead of a number. */
   sets?: { fieldSql: string; set: string[] };
+  /** The figure is a sum that may be rolled up from units to their ancestors. */
+  additive?: boolean;
 }
 
 function aggregateSelect(partIdx: number, comp: string, spec: CountSpec, attribution: Attribution, value: (which: 'now' | 'due') => SQL, opts: SelectOptions = {}): SQL {
@@ -175,11 +177,23 @@ function aggregateSelect(partIdx: number, comp: string, spec: CountSpec, attribu
       join json_each(${raw(sets.fieldSql)}) j on j.value in (${setList})
       group by ${subject.expr}, p.idx`;
   }
+  if (spec.scope === 'subtree' && attribution === 'orgUnit' && opts.additive) {
+    // Sums roll up: aggregate per unit first, then add each unit's figure to its ancestors (one row per unit, not per record).
+    return sql`select ${partIdx} as part, ${comp} as comp, c.ancestor as subject, s.period as period,
+      sum(s.now_val) as now_val, sum(s.due_val) as due_val, null as now_set, null as due_set
+      from (select r.org_unit_id as unit, p.idx as period, ${value('now')} as now_val, ${value('due')} as due_val
+            from periods p join ${raw(def.table)} r on ${sql.join(conds, sql` and `)} group by r.org_unit_id, p.idx) s
+      join closure c on c.descendant = s.unit and c.period = s.period
+      group by c.ancestor, s.period`;
+  }
   return sql`select ${partIdx} as part, ${comp} as comp, ${subject.expr} as subject, p.idx as period,
     ${value('now')} as now_val, ${value('due')} as due_val, null as now_set, null as due_set
     from periods p join ${raw(def.table)} r on ${sql.join(conds, sql` and `)}${subject.join}
     group by ${subject.expr}, p.idx`;
 }
+
+/** A count or sum that adds up across units (not a count of distinct things, not a largest value). */
+const additive = (def: KindDef, spec: CountSpec) => !spec.maxOf && (spec.sumOf !== undefined || !def.identity || spec.distinct === false);
 
 /**
  * A count: of distinct things where the kind says what a thing is (ten visits to one household are
@@ -199,13 +213,13 @@ export function partSelects(part: Part, partIdx: number, attribution: Attributio
   switch (part.metric) {
     case 'count': {
       const def = recordKinds[part.kind] as KindDef;
-      return [aggregateSelect(partIdx, 'v', part, attribution, countOf(def, part))];
+      return [aggregateSelect(partIdx, 'v', part, attribution, countOf(def, part), { additive: additive(def, part) })];
     }
     case 'sum': {
       const def = recordKinds[part.kind] as KindDef;
       if (part.field === 'daysInPeriod') return [daysUnionSelect(partIdx, part, attribution)];
       const col = raw(field(def, part.field).sql);
-      return [aggregateSelect(partIdx, 'v', part, attribution, (which) => sql`sum(case when ${cutoffSql(def, part, which)} then coalesce(${col}, 0) else 0 end)`)];
+      return [aggregateSelect(partIdx, 'v', part, attribution, (which) => sql`sum(case when ${cutoffSql(def, part, which)} then coalesce(${col}, 0) else 0 end)`, { additive: true })];
     }
     case 'coverage': {
       const def = recordKinds[part.kind] as KindDef;
@@ -215,8 +229,8 @@ export function partSelects(part: Part, partIdx: number, attribution: Attributio
       const num = recordKinds[part.numerator.kind] as KindDef;
       const den = recordKinds[part.denominator.kind] as KindDef;
       return [
-        aggregateSelect(partIdx, 'num', part.numerator, attribution, countOf(num, part.numerator)),
-        aggregateSelect(partIdx, 'den', part.denominator, attribution, countOf(den, part.denominator)),
+        aggregateSelect(partIdx, 'num', part.numerator, attribution, countOf(num, part.numerator), { additive: additive(num, part.numerator) }),
+        aggregateSelect(partIdx, 'den', part.denominator, attribution, countOf(den, part.denominator), { additive: additive(den, part.denominator) }),
       ];
     }
     case 'milestone': {

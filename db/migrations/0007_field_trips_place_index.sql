@@ -1,0 +1,1 @@
+CREATE INDEX `field_trips_place_date_idx` ON `field_trips` (`org_unit_id`,`start_date`);
