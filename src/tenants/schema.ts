@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { orgLevels, orgTypes, keys } from '../domain/glossary.ts';
-import { CampaignSchema, RemindersSchema, RuleSchema } from '../rules/schema.ts';
+import { CampaignSchema, RemindersSchema, RuleSchema, type FilterValue } from '../rules/schema.ts';
 import { ruleProblems } from '../rules/validate.ts';
 
 const slug = v.pipe(v.string(), v.regex(/^[a-z][a-z0-9-]{1,39}$/, '须为小写字母开头的字母、数字或连字符'));
@@ -103,6 +103,20 @@ export function parseTenantConfig(raw: unknown, file: string): TenantConfig {
         .map((key) => ({ path: i === 0 ? `reminderDefaults.${key}` : `rules.${i - 1}(${result.output.rules[i - 1].id}).reminders.${key}`, message: `组织树中没有 ${r![key]}` })),
     ),
   ];
+  // A filter naming a unit (B10: plans sent to 组宣部) must name one in the tree, or it silently counts nothing.
+  result.output.rules.forEach((rule, i) => {
+    const wheres: [string, Record<string, FilterValue> | undefined][] = rule.parts.flatMap((p, j): [string, Record<string, FilterValue> | undefined][] =>
+      p.metric === 'ratio'
+        ? [[`parts.${j}.numerator`, p.numerator.where], [`parts.${j}.denominator`, p.denominator.where]]
+        : 'where' in p ? [[`parts.${j}`, p.where]] : [],
+    );
+    for (const [path, where] of wheres)
+      for (const [field, value] of Object.entries(where ?? {})) {
+        if (!field.endsWith('OrgUnitId')) continue;
+        const named = typeof value === 'string' ? [value] : typeof value === 'object' && value && 'in' in value ? value.in.map(String) : [];
+        for (const id of named) if (!unitIds.has(id)) problems.push({ path: `rules.${i}(${rule.id}).${path}.where.${field}`, message: `组织树中没有 ${id}` });
+      }
+  });
   if (problems.length) throw new TenantConfigError(file, problems);
   return result.output;
 }

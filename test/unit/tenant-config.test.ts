@@ -33,6 +33,12 @@ describe('tenant configs', () => {
     expect(() => parseTenantConfig(c, 'binzhou.json')).toThrow(/B9[\s\S]*未知取值 poor_mothr/);
   });
 
+  it('B10: a filter naming a unit that is not in the tree (a typo of 组宣部) is rejected, naming the rule and the field', () => {
+    const c = raw('binzhou');
+    c.rules.find((r: { id: string }) => r.id === 'B10').parts[0].where.recipientOrgUnitId = 'zuxaun';
+    expect(() => parseTenantConfig(c, 'binzhou.json')).toThrow(/rules\.9\(B10\)\.parts\.0\.where\.recipientOrgUnitId: 组织树中没有 zuxaun/);
+  });
+
   it('an unknown org level is rejected with the file and the dotted path of the field', () => {
     const c = raw('binzhou');
     c.orgUnits.children[2].children[1].level = 'province';
