@@ -121,11 +121,15 @@ async function newPersonRow(db: Db, body: v.InferOutput<typeof CreatePersonBody>
   return row;
 }
 
+/** The statements that store a new person: her row and her first post (from `dutyFrom`, or since before records began). */
+const personInserts = (db: Db, row: PersonRow, dutyFrom: string | undefined) =>
+  [db.insert(people).values(row), assignmentOnCreate(db, row, dutyFrom ?? null, row.createdAt)] as const;
+
 /** Creates one person. */
 export async function createPerson(db: Db, body: v.InferOutput<typeof CreatePersonBody>, now: Date): Promise<PersonRow> {
   const row = await newPersonRow(db, body, now);
   try {
-    await db.batch([db.insert(people).values(row), assignmentOnCreate(db, row, body.dutyFrom ?? null, row.createdAt)]);
+    await db.batch(personInserts(db, row, body.dutyFrom));
   } catch (e) {
     if (isUniqueViolation(e)) throw emailTaken();
     throw e;
@@ -170,7 +174,7 @@ export const peopleRoutes = (deps: AppDeps) =>
       const body = c.req.valid('json');
       const row = await newPersonRow(c.var.db, body, deps.clock.now());
       try {
-        return await commitWrite(c, [c.var.db.insert(people).values(row), assignmentOnCreate(c.var.db, row, body.dutyFrom ?? null, row.createdAt)], 201, personView(row));
+        return await commitWrite(c, [...personInserts(c.var.db, row, body.dutyFrom)], 201, personView(row));
       } catch (e) {
         if (isUniqueViolation(e)) throw emailTaken();
         throw e;
