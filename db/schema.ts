@@ -5,11 +5,13 @@
  * tenant's time zone.
  */
 import { sql } from 'drizzle-orm';
+import { accessRoles, dutyRoles, keys, orgLevels, orgTypes } from '../src/domain/glossary.ts';
+import { kindOfTable } from '../src/records/kinds.ts';
+import type { FieldSpec } from '../src/records/fields.ts';
 import {
-  accessRoles, beneficiaryTypes, dutyRoles, eventTypes, keys, needStatuses, orgLevels, orgTypes, outletLevels,
-  petitionChannels, petitionStatuses, reportConversions, reportTopics, serviceCategories, submissionTypes,
-} from '../src/domain/glossary.ts';
-import { sqliteTable, text, integer, index, uniqueIndex, primaryKey, type AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
+  sqliteTable, text, integer, index, uniqueIndex, primaryKey,
+  type AnySQLiteColumn, type SQLiteColumnBuilderBase, type SQLiteTableExtraConfigValue,
+} from 'drizzle-orm/sqlite-core';
 
 const timestamps = {
   createdAt: text('created_at').notNull(),
@@ -129,218 +131,86 @@ const recordIndexes = <T extends { personId: AnySQLiteColumn; orgUnitId: AnySQLi
   index(`${name}_org_unit_idx`).on(t.orgUnitId),
 ];
 
+/**
+ * A record kind's table, built from its description in src/records/kinds.ts
+ * (one description per kind: a new field is an edit there plus
+ * `npm run db:generate`). A field `fooBar` is the column `foo_bar`; its kind
+ * gives the SQL type, `required`/`nullable: false`/`alwaysStored` make it NOT
+ * NULL, and `default` is the column default. Columns the description cannot
+ * say (foreign keys) are passed in `columns`.
+ */
+function recordTable(
+  name: string,
+  columns: Record<string, SQLiteColumnBuilderBase>,
+  indexes: (t: Record<string, AnySQLiteColumn>) => SQLiteTableExtraConfigValue[] = () => [],
+) {
+  const own = Object.entries(kindOfTable(name).fields)
+    .filter(([field]) => !(field in recordColumns))
+    .map(([field, spec]) => [field, columns[field] ?? columnOf(field, spec)] as const);
+  return sqliteTable(name, { ...recordColumns, ...(Object.fromEntries(own) as Record<string, SQLiteColumnBuilderBase>) }, (t) => [
+    ...recordIndexes(name, t),
+    ...indexes(t as unknown as Record<string, AnySQLiteColumn>),
+  ]);
+}
+
+function columnOf(field: string, spec: FieldSpec): SQLiteColumnBuilderBase {
+  const column = field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+  const base =
+    spec.kind === 'int' ? integer(column)
+    : spec.kind === 'bool' ? integer(column, { mode: 'boolean' })
+    : spec.kind === 'enum' && spec.values ? text(column, { enum: keys(spec.values) })
+    : text(column);
+  const notNull = spec.required || spec.nullable === false || spec.alwaysStored ? base.notNull() : base;
+  return spec.default === undefined ? notNull : (notNull as { default(value: unknown): SQLiteColumnBuilderBase }).default(spec.default);
+}
+
 /** 住户 — households, with their 六必访 categories (a JSON array). */
-export const households = sqliteTable(
-  'households',
-  {
-    ...recordColumns,
-    address: text('address').notNull(),
-    headName: text('head_name'),
-    categories: text('categories').notNull().default('[]'),
-    hasMinor: integer('has_minor', { mode: 'boolean' }).notNull().default(false),
-    notes: text('notes'),
-  },
-  (t) => recordIndexes('households', t),
-);
+export const households = recordTable('households', {});
 
 /** 下基层 — a stay at the grassroots; its days count toward day quotas. */
-export const fieldTrips = sqliteTable(
-  'field_trips',
-  {
-    ...recordColumns,
-    startDate: text('start_date').notNull(),
-    endDate: text('end_date').notNull(),
-    purpose: text('purpose'),
-    notes: text('notes'),
-  },
-  (t) => [
-    ...recordIndexes('field_trips', t),
-    index('field_trips_dates_idx').on(t.startDate, t.endDate),
-    // H19: other trips to the same place in the same week.
-    index('field_trips_place_date_idx').on(t.orgUnitId, t.startDate),
-  ],
-);
+export const fieldTrips = recordTable('field_trips', {}, (t) => [
+  index('field_trips_dates_idx').on(t.startDate, t.endDate),
+  // H19: other trips to the same place in the same week.
+  index('field_trips_place_date_idx').on(t.orgUnitId, t.startDate),
+]);
 
 /** 入户走访 — one visit to one household; categories as the household had them at the visit. */
-export const householdVisits = sqliteTable(
-  'household_visits',
-  {
-    ...recordColumns,
-    householdId: text('household_id').references(() => households.id),
-    visitedOn: text('visited_on').notNull(),
-    categories: text('categories').notNull().default('[]'),
-    notes: text('notes'),
-  },
-  (t) => [...recordIndexes('household_visits', t), index('household_visits_date_idx').on(t.visitedOn)],
-);
+export const householdVisits = recordTable('household_visits', { householdId: text('household_id').references(() => households.id) }, (t) => [
+  index('household_visits_date_idx').on(t.visitedOn),
+]);
 
-/** 妇情日记 */
-export const diaryEntries = sqliteTable(
-  'diary_entries',
-  {
-    ...recordColumns,
-    entryDate: text('entry_date').notNull(),
-    fieldTripId: text('field_trip_id'),
-    content: text('content').notNull(),
-  },
-  (t) => [...recordIndexes('diary_entries', t), index('diary_entries_date_idx').on(t.entryDate)],
-);
+/** 妇情日记 — diary entries, optionally tied to a field trip. */
+export const diaryEntries = recordTable('diary_entries', {}, (t) => [index('diary_entries_date_idx').on(t.entryDate)]);
 
-/** 调研报告 — counts as a report only with situation, analysis and recommendations. */
-export const researchReports = sqliteTable(
-  'research_reports',
-  {
-    ...recordColumns,
-    title: text('title').notNull(),
-    topic: text('topic', { enum: keys(reportTopics) }).notNull().default('general'),
-    situation: text('situation'),
-    analysis: text('analysis'),
-    recommendations: text('recommendations'),
-    submittedOn: text('submitted_on').notNull(),
-    /** What the report was turned into (信息专报、人大议案、政协提案) and when. */
-    convertedTo: text('converted_to', { enum: keys(reportConversions) }),
-    convertedOn: text('converted_on'),
-  },
-  (t) => [...recordIndexes('research_reports', t), index('research_reports_date_idx').on(t.submittedOn)],
-);
+/** 调研报告 — counts as a report only with situation, analysis and recommendations; what it was turned into and when. */
+export const researchReports = recordTable('research_reports', {}, (t) => [index('research_reports_date_idx').on(t.submittedOn)]);
 
 /** 联系点 / 服务点 — a village/community an org unit or a person takes on. */
-export const contactPoints = sqliteTable(
-  'contact_points',
-  {
-    ...recordColumns,
-    name: text('name').notNull(),
-    pointOrgUnitId: text('point_org_unit_id'),
-    isWeak: integer('is_weak', { mode: 'boolean' }).notNull().default(false),
-    establishedOn: text('established_on').notNull(),
-    brandProject: text('brand_project'),
-    problemSolved: text('problem_solved'),
-    suggestion: text('suggestion'),
-    innovation: text('innovation'),
-    innovationOn: text('innovation_on'),
-  },
-  (t) => [...recordIndexes('contact_points', t), index('contact_points_date_idx').on(t.establishedOn)],
-);
+export const contactPoints = recordTable('contact_points', {}, (t) => [index('contact_points_date_idx').on(t.establishedOn)]);
 
 /** 结对帮扶 — a person paired with a beneficiary. */
-export const pairings = sqliteTable(
-  'pairings',
-  {
-    ...recordColumns,
-    beneficiaryType: text('beneficiary_type', { enum: keys(beneficiaryTypes) }).notNull(),
-    beneficiaryName: text('beneficiary_name'),
-    startedOn: text('started_on').notNull(),
-    endedOn: text('ended_on'),
-    notes: text('notes'),
-  },
-  (t) => [...recordIndexes('pairings', t), index('pairings_date_idx').on(t.startedOn)],
-);
+export const pairings = recordTable('pairings', {}, (t) => [index('pairings_date_idx').on(t.startedOn)]);
 
 /** 五送 / 五进家 — a service delivered, with the number of people served. */
-export const services = sqliteTable(
-  'services',
-  {
-    ...recordColumns,
-    category: text('category', { enum: keys(serviceCategories) }).notNull(),
-    subtype: text('subtype'),
-    servedOn: text('served_on').notNull(),
-    peopleServed: integer('people_served').notNull().default(0),
-    notes: text('notes'),
-  },
-  (t) => [...recordIndexes('services', t), index('services_date_idx').on(t.servedOn)],
-);
+export const services = recordTable('services', {}, (t) => [index('services_date_idx').on(t.servedOn)]);
 
 /** 活动 — job fairs, trainings, work weeks… with participant counts. */
-export const events = sqliteTable(
-  'events',
-  {
-    ...recordColumns,
-    type: text('type', { enum: keys(eventTypes) }).notNull(),
-    title: text('title').notNull(),
-    startDate: text('start_date').notNull(),
-    endDate: text('end_date').notNull(),
-    participants: integer('participants').notNull().default(0),
-    notes: text('notes'),
-  },
-  (t) => [...recordIndexes('events', t), index('events_date_idx').on(t.startDate)],
-);
+export const events = recordTable('events', {}, (t) => [index('events_date_idx').on(t.startDate)]);
 
 /** 信访案件 — received → assigned → closed. Petitioner details are sensitive. */
-export const petitions = sqliteTable(
-  'petitions',
-  {
-    ...recordColumns,
-    channel: text('channel', { enum: keys(petitionChannels) }).notNull(),
-    receivedOn: text('received_on').notNull(),
-    superiorAssigned: integer('superior_assigned', { mode: 'boolean' }).notNull().default(false),
-    status: text('status', { enum: keys(petitionStatuses) }).notNull().default('received'),
-    assignedOn: text('assigned_on'),
-    dueDate: text('due_date'),
-    closedOn: text('closed_on'),
-    reportedOn: text('reported_on'),
-    /** The day the case was entered into the national petition system (全国妇联信访管理系统). */
-    enteredSystemOn: text('entered_system_on'),
-    outcome: text('outcome'),
-    summary: text('summary'),
-    petitionerName: text('petitioner_name'),
-    petitionerPhone: text('petitioner_phone'),
-    involvesMinor: integer('involves_minor', { mode: 'boolean' }).notNull().default(false),
-  },
-  (t) => [...recordIndexes('petitions', t), index('petitions_received_idx').on(t.receivedOn)],
-);
+export const petitions = recordTable('petitions', {}, (t) => [index('petitions_received_idx').on(t.receivedOn)]);
 
-/** 上报材料 — what an org unit sends up: plans, progress reports, information, news… */
-export const submissions = sqliteTable(
-  'submissions',
-  {
-    ...recordColumns,
-    type: text('type', { enum: keys(submissionTypes) }).notNull(),
-    /** The reporting period it covers, e.g. `2016-03/2016-04`, `2012-05`, `2014`. */
-    period: text('period'),
-    title: text('title').notNull(),
-    outletLevel: text('outlet_level', { enum: keys(outletLevels) }),
-    milestone: text('milestone'),
-    recipientOrgUnitId: text('recipient_org_unit_id'),
-    /** The person named responsible (明确专人负责), for plans. */
-    responsible: text('responsible'),
-    /** A figure the material reports (e.g. subscriptions placed, women registered) and the quota it is held to. */
-    quantity: integer('quantity'),
-    quota: integer('quota'),
-    submittedAt: text('submitted_at').notNull(),
-  },
-  (t) => [...recordIndexes('submissions', t), index('submissions_at_idx').on(t.submittedAt), index('submissions_period_idx').on(t.period)],
-);
+/** 上报材料 — what an org unit sends up: plans, progress reports, information, news… (`period` e.g. `2016-03/2016-04`, `2012-05`, `2014`). */
+export const submissions = recordTable('submissions', {}, (t) => [
+  index('submissions_at_idx').on(t.submittedAt),
+  index('submissions_period_idx').on(t.period),
+]);
 
 /** 妇女需求台帐 */
-export const needs = sqliteTable(
-  'needs',
-  {
-    ...recordColumns,
-    recordedOn: text('recorded_on').notNull(),
-    category: text('category'),
-    need: text('need').notNull(),
-    action: text('action'),
-    status: text('status', { enum: keys(needStatuses) }).notNull().default('open'),
-    womanName: text('woman_name'),
-    involvesMinor: integer('involves_minor', { mode: 'boolean' }).notNull().default(false),
-  },
-  (t) => [...recordIndexes('needs', t), index('needs_date_idx').on(t.recordedOn)],
-);
+export const needs = recordTable('needs', {}, (t) => [index('needs_date_idx').on(t.recordedOn)]);
 
 /** 督查 — a supervision visit to a locality (org_unit_id is the place inspected). */
-export const inspections = sqliteTable(
-  'inspections',
-  {
-    ...recordColumns,
-    inspectedOn: text('inspected_on').notNull(),
-    inspectingOrgUnitId: text('inspecting_org_unit_id'),
-    findings: text('findings'),
-    /** Problems were found (督促整改): a rectification follow-up is then due. */
-    foundProblems: integer('found_problems', { mode: 'boolean' }).notNull().default(false),
-    rectifiedOn: text('rectified_on'),
-  },
-  (t) => [...recordIndexes('inspections', t), index('inspections_date_idx').on(t.inspectedOn)],
-);
+export const inspections = recordTable('inspections', {}, (t) => [index('inspections_date_idx').on(t.inspectedOn)]);
 
 /**
  * Every write, and reads of petitions and of records about minors: who, when,

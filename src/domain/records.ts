@@ -2,13 +2,14 @@
  * The record kinds of DOMAIN.md's glossary, as the rule engine sees them:
  * which table, which date puts a record in a period, how a counted thing is
  * identified, and which fields a rule may filter, sum or cover. The fields,
- * their labels and values come from the API resource of the kind
- * (src/records/resources.ts, whose columns are db/schema.ts's), so a field is
- * described once; only derived fields (a trip's days, a report's
- * completeness) are written here. Columns come only from these definitions,
+ * their labels and values, the kind's name, table and date come from its one
+ * description in src/records/kinds.ts (through the API resource and its
+ * drizzle table); only derived fields (a trip's days, a report's
+ * completeness) and how a kind is counted are written here. Columns come only from these definitions,
  * never from a config string.
  */
 import { orgLevels, orgTypes } from './glossary.ts';
+import { getTableName } from 'drizzle-orm';
 import { resources } from '../records/resources.ts';
 
 export type FieldType = 'text' | 'int' | 'bool' | 'date' | 'instant' | 'enum' | 'categories';
@@ -56,8 +57,7 @@ export interface KindDef {
  * personal fields (names, addresses, phone numbers) are not offered to rules.
  */
 function fieldsOf(kind: string, derived: Record<string, FieldDef> = {}): Record<string, FieldDef> {
-  const def = resources.find((r) => r.kind === kind);
-  if (!def) throw new Error(`no resource for record kind ${kind}`);
+  const def = resourceOf(kind);
   const out: Record<string, FieldDef> = {};
   for (const [name, spec] of Object.entries(def.fields)) {
     if (spec.sensitive) continue;
@@ -67,14 +67,24 @@ function fieldsOf(kind: string, derived: Record<string, FieldDef> = {}): Record<
   return { ...out, ...derived };
 }
 
+function resourceOf(kind: string) {
+  const def = resources.find((r) => r.kind === kind);
+  if (!def) throw new Error(`no resource for record kind ${kind}`);
+  return def;
+}
+
+/** A kind's name, table and the date that puts a record in a period, as src/records/kinds.ts describes it. */
+function described(kind: string) {
+  const def = resourceOf(kind);
+  return { label: def.label, table: getTableName(def.table), dateField: def.dateField ?? null };
+}
+
 const nonEmpty = (col: string) => `(coalesce(trim(${col}), '') <> '')`;
 const spanDays: FieldDef = { sql: '(julianday(r.end_date) - julianday(r.start_date) + 1)', type: 'int', label: '天数' };
 
 export const recordKinds = {
   field_trip: {
-    label: '下基层',
-    table: 'field_trips',
-    dateField: 'startDate',
+    ...described('field_trip'),
     range: { start: 'startDate', end: 'endDate' },
     labelSql: "r.start_date || '至' || r.end_date",
     fields: fieldsOf('field_trip', {
@@ -88,87 +98,65 @@ export const recordKinds = {
     }),
   },
   household_visit: {
-    label: '入户走访',
-    table: 'household_visits',
-    dateField: 'visitedOn',
+    ...described('household_visit'),
     labelSql: 'r.visited_on',
     identity: 'coalesce(r.household_id, r.id)',
     fields: fieldsOf('household_visit'),
   },
   diary_entry: {
-    label: '妇情日记',
-    table: 'diary_entries',
-    dateField: 'entryDate',
+    ...described('diary_entry'),
     labelSql: 'r.entry_date',
     fields: fieldsOf('diary_entry'),
   },
   research_report: {
-    label: '调研报告',
-    table: 'research_reports',
-    dateField: 'submittedOn',
+    ...described('research_report'),
     labelSql: 'r.title',
     fields: fieldsOf('research_report', {
       complete: { sql: `(${nonEmpty('r.situation')} and ${nonEmpty('r.analysis')} and ${nonEmpty('r.recommendations')})`, type: 'bool', label: '有情况、有分析、有建议' },
     }),
   },
   contact_point: {
-    label: '联系点/服务点',
-    table: 'contact_points',
-    dateField: 'establishedOn',
+    ...described('contact_point'),
     labelSql: 'r.name',
     fields: fieldsOf('contact_point'),
   },
   pairing: {
-    label: '结对帮扶',
-    table: 'pairings',
-    dateField: 'startedOn',
+    ...described('pairing'),
     labelSql: 'r.started_on',
     identity: "coalesce(r.beneficiary_type || ':' || nullif(trim(r.beneficiary_name), ''), r.id)",
     ongoing: { start: 'startedOn', end: 'endedOn' },
     fields: fieldsOf('pairing'),
   },
   service: {
-    label: '服务（五送/五进家）',
-    table: 'services',
-    dateField: 'servedOn',
+    ...described('service'),
     labelSql: 'r.served_on',
     fields: fieldsOf('service'),
   },
   event: {
-    label: '活动',
-    table: 'events',
-    dateField: 'startDate',
+    ...described('event'),
     range: { start: 'startDate', end: 'endDate' },
     labelSql: 'r.title',
     fields: fieldsOf('event', { days: spanDays }),
   },
   petition: {
-    label: '信访案件',
-    table: 'petitions',
-    dateField: 'receivedOn',
+    ...described('petition'),
     labelSql: "'信访案件 ' || r.received_on",
     ownTime: true,
     fields: fieldsOf('petition'),
   },
   submission: {
-    label: '上报材料',
-    table: 'submissions',
-    dateField: 'submittedAt',
+    ...described('submission'),
     labelSql: 'r.title',
     ownTime: true,
     fields: fieldsOf('submission'),
   },
   needs_ledger: {
-    label: '妇女需求台帐',
-    table: 'needs',
-    dateField: 'recordedOn',
+    ...described('needs_ledger'),
     labelSql: 'r.recorded_on',
     fields: fieldsOf('needs_ledger'),
   },
   inspection: {
-    label: '督查',
-    table: 'inspections',
-    dateField: 'inspectedOn',
+    ...described('inspection'),
     labelSql: 'r.inspected_on',
     fields: fieldsOf('inspection'),
   },

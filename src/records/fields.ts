@@ -22,6 +22,10 @@ export interface FieldSpec {
   nullable?: boolean;
   values?: Record<string, string>;
   max?: number;
+  /** The column's default when a record is created without it. */
+  default?: string | number | boolean;
+  /** The column always holds a value although a client may omit it (the server derives it, e.g. an event's end date). */
+  alwaysStored?: boolean;
   schema: v.GenericSchema;
 }
 
@@ -46,7 +50,7 @@ export const f = {
     required: opts.required,
     schema: v.pipe(v.number(), v.integer(), v.minValue(opts.min ?? 0), v.maxValue(opts.max ?? 10_000_000)),
   }),
-  bool: (label: string): FieldSpec => ({ kind: 'bool', label, nullable: false, schema: v.boolean() }),
+  bool: (label: string): FieldSpec => ({ kind: 'bool', label, nullable: false, default: false, schema: v.boolean() }),
   enum: (label: string, values: Record<string, string>, required = false): FieldSpec => ({
     kind: 'enum',
     label,
@@ -59,6 +63,7 @@ export const f = {
     label,
     values,
     nullable: false,
+    default: '[]',
     schema: v.pipe(v.array(v.picklist(Object.keys(values) as [string, ...string[]])), v.maxLength(Object.keys(values).length)),
   }),
   ref: (label: string, required = false): FieldSpec => ({ kind: 'ref', label, required, schema: RefId }),

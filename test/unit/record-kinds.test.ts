@@ -1,9 +1,8 @@
 /**
- * One description per record kind: the API resource (labels, values, which
- * field is required) names every column of its table, and the rule engine's
- * view of a kind is read from that resource. These checks keep the three from
- * drifting apart: a new field is a column in db/schema.ts, a field in the
- * resource, and a generated migration.
+ * One description per record kind (src/records/kinds.ts): its drizzle table
+ * is built from it, and the rule engine's view of a kind is read from it.
+ * These checks keep the table, the API resource and the engine's view in step;
+ * test/node/schema-migrations.test.ts checks the migrations against the table.
  */
 import { describe, expect, it } from 'vitest';
 import { getTableColumns } from 'drizzle-orm';
