@@ -12,6 +12,7 @@ export const errorCodes = {
   TOKEN_INVALID: { status: 401, zh: '登录凭证无效或已过期，请重新登录', en: 'The token is invalid or has expired' },
   INVALID_CREDENTIALS: { status: 401, zh: '邮箱或密码不正确', en: 'Wrong email or password' },
   FORBIDDEN: { status: 403, zh: '无权执行此操作', en: 'You are not allowed to do this' },
+  PASSWORD_CHANGE_REQUIRED: { status: 403, zh: '首次登录或密码被重置后须先修改密码（POST /auth/password）', en: 'Change your password first (POST /auth/password)' },
   TENANT_MISMATCH: { status: 403, zh: '登录凭证不属于该妇联', en: 'The token belongs to another federation' },
   TENANT_NOT_FOUND: { status: 404, zh: '未找到该妇联', en: 'No such federation' },
   NOT_FOUND: { status: 404, zh: '未找到该记录', en: 'Not found' },

@@ -14,11 +14,14 @@ export interface AuthUser {
   orgUnitId: string | null;
 }
 
+const PASSWORD_CHANGE_PATHS = /^\/v1\/[^/]+\/(me|auth\/password)\/?$/;
+
 /**
  * Bearer token → the caller. The token must verify (HS256 only; iss, aud, exp
  * required) and name this tenant; the person is then read from the tenant's
  * database so that a changed role, a deleted account or a changed login
- * (sessionVersion) takes effect at once.
+ * (sessionVersion) takes effect at once. Someone who must change her
+ * password (bootstrap admin, a reset) may only read /me and change it.
  */
 export const authMiddleware = (deps: AppDeps) =>
   createMiddleware<AppEnv>(async (c, next) => {
@@ -30,11 +33,13 @@ export const authMiddleware = (deps: AppDeps) =>
     if (!claims) throw new AppError('TOKEN_INVALID');
     if (claims.tenant !== c.var.tenant.id) throw new AppError('TENANT_MISMATCH');
     const person = await c.var.db.query.people.findFirst({
-      columns: { id: true, name: true, access: true, duty: true, orgUnitId: true, passwordHash: true, sessionVersion: true },
+      columns: { id: true, name: true, access: true, duty: true, orgUnitId: true, passwordHash: true, sessionVersion: true, mustChangePassword: true },
       where: and(eq(people.id, claims.sub), isNull(people.deletedAt)),
     });
     // A changed password, an admin's reset or a removed login ends every earlier token.
     if (!person || !person.passwordHash || person.sessionVersion !== claims.ver) throw new AppError('TOKEN_INVALID');
+    // A first login or an admin's reset: nothing but reading oneself and changing the password until it is changed.
+    if (person.mustChangePassword && !PASSWORD_CHANGE_PATHS.test(c.req.path)) throw new AppError('PASSWORD_CHANGE_REQUIRED');
     c.set('user', { id: person.id, name: person.name, access: person.access, duty: person.duty, orgUnitId: person.orgUnitId });
     await next();
   });

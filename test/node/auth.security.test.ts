@@ -38,7 +38,23 @@ describe('auth: login', () => {
     const body = (await res.json()) as { token: string; tokenType: string; person: { access: string; mustChangePassword: boolean } };
     expect(body.tokenType).toBe('Bearer');
     expect(body.person.access).toBe('admin');
-    expect(body.person.mustChangePassword).toBe(true);
+  });
+
+  it('someone who must change her password (first login, an admin reset) gets 403 PASSWORD_CHANGE_REQUIRED everywhere but /me and /auth/password, until she changes it', async () => {
+    const u = await addUser(t, 'lixia', { name: '重置', email: 'first-login@lixia.cn', password: 'first-pass-1' });
+    const reset = await t.request(`/v1/lixia/people/${u.id}`, { method: 'PATCH', token: await t.adminToken('lixia'), json: { password: 'reset-pass-1' } });
+    expect(reset.status).toBe(200);
+    const login = await t.request('/v1/lixia/auth/login', { method: 'POST', json: { email: 'first-login@lixia.cn', password: 'reset-pass-1' } });
+    const { token, person } = (await login.json()) as { token: string; person: { mustChangePassword: boolean } };
+    expect(person.mustChangePassword).toBe(true);
+    const blocked = await t.request('/v1/lixia/field-trips', { token });
+    expect(blocked.status).toBe(403);
+    expect(await code(blocked)).toBe('PASSWORD_CHANGE_REQUIRED');
+    expect((await t.request('/v1/lixia/me', { token })).status).toBe(200);
+    const changed = await t.request('/v1/lixia/auth/password', { method: 'POST', token, json: { currentPassword: 'reset-pass-1', newPassword: 'own-pass-22' } });
+    expect(changed.status).toBe(204);
+    const fresh = await t.login('lixia', 'first-login@lixia.cn', 'own-pass-22');
+    expect((await t.request('/v1/lixia/field-trips', { token: fresh })).status).toBe(200);
   });
 
   it('a wrong password and an unknown email both get 401 INVALID_CREDENTIALS', async () => {
@@ -150,7 +166,7 @@ describe('auth: token rejections', () => {
   });
 
   it("an admin's password reset ends the person's earlier tokens", async () => {
-    const u = await addUser(t, 'lixia', { name: '被重置', email: 'reset@lixia.cn', password: 'reset-pass-1' });
+    const u = await addUser(t, 'lixia', { name: '被重置', email: 'first-login@lixia.cn', password: 'reset-pass-1' });
     const reset = await t.request(`/v1/lixia/people/${u.id}`, { method: 'PATCH', token: await t.adminToken('lixia'), json: { password: 'reset-pass-2' } });
     expect(reset.status).toBe(200);
     expect((await t.request('/v1/lixia/me', { token: u.token })).status).toBe(401);

@@ -5,7 +5,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
+import { people } from '../../db/schema.ts';
 import { createApp } from '../../src/app.ts';
 import { parseConfig, type AppDeps } from '../../src/env.ts';
 import { tenantDatabases, nodeMail } from '../../src/node-runtime.ts';
@@ -47,6 +48,8 @@ export async function makeTestApp(opts: { now?: string; log?: Logger; vars?: Rec
     await dbs.prepare(t);
     await migrateTenantDb(deps.database(t));
     admins[t.id] = (await provisionTenant(deps.database(t), t, now)).bootstrapAdmin!;
+    // As if she had already changed her first password: tests act as an admin at work (auth.security tests the first login).
+    await deps.database(t).update(people).set({ mustChangePassword: false }).where(eq(people.email, admins[t.id].email));
   }
   const app = createApp(deps);
   const request: TestApp['request'] = (path, init = {}) => {
