@@ -21,6 +21,7 @@ import { checkRoutes } from './routes/checks.ts';
 import { resources } from './records/resources.ts';
 import { idempotency } from './middleware/idempotency.ts';
 import { renderDocsPage } from './routes/docs.ts';
+import { webRoutes } from './web/routes.ts';
 import { finalizeSpec } from './lib/openapi-finalize.ts';
 import { ErrorBodySchema } from './lib/openapi.ts';
 import { toJsonSchema } from '@valibot/to-json-schema';
@@ -145,6 +146,9 @@ export function createApp(deps: AppDeps, opts: { assets?: MiddlewareHandler } = 
     (spec ??= generateSpecs(app, openApiOptions(deps)).then((s) => finalizeSpec(s, { serverUrl: deps.config.publicBaseUrl, errorSchema: toJsonSchema(ErrorBodySchema) })));
   app.get('/openapi.json', async (c) => c.json(await getSpec()));
   app.get('/docs', (c) => c.html(renderDocsPage(openApiOptions(deps).documentation!.info!.title)));
+
+  // The workbench's pages (/{tenant}/…) call the API above in-process: one implementation of every check.
+  app.route('/', webRoutes(deps, (request) => app.fetch(request)));
 
   /** Every error response: the one body shape, and the headers its status calls for. */
   const reply = (c: Context<AppEnv>, appErr: AppError) => {

@@ -6,6 +6,7 @@
 import type { ComplianceResult } from '../rules/engine.ts';
 import type { Rule } from '../rules/schema.ts';
 import { statuses } from '../rules/status.ts';
+import { cnDate } from '../lib/time.ts';
 
 export type NoticeKind = 'reminder' | 'overdue' | 'escalation';
 
@@ -16,10 +17,6 @@ export interface Rendered {
 }
 
 const esc = (s: unknown) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-const cnDate = (iso: string) => {
-  const [y, m, d] = iso.split('-').map(Number);
-  return `${y}年${m}月${d}日`;
-};
 /** "2012年4月20日（北京时间当日24时前）" */
 export const dueText = (due: string) => `${cnDate(due)}（北京时间当日24时前）`;
 

@@ -67,3 +67,9 @@ export function daysBetween(a: string, b: string): number {
 
 export const minDate = (a: string, b: string) => (a < b ? a : b);
 export const maxDate = (a: string, b: string) => (a > b ? a : b);
+
+/** A calendar date as people write it: "2012年9月30日". */
+export function cnDate(iso: string): string {
+  const [y, m, d] = iso.slice(0, 10).split('-').map(Number);
+  return `${y}年${m}月${d}日`;
+}

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eq, sql } from 'drizzle-orm';
 import { people } from '../../db/schema.ts';
+import type { MiddlewareHandler } from 'hono';
 import { createApp } from '../../src/app.ts';
 import { parseConfig, type AppDeps } from '../../src/env.ts';
 import { tenantDatabases, nodeMail } from '../../src/node-runtime.ts';
@@ -30,7 +31,7 @@ export interface TestApp {
   close(): void;
 }
 
-export async function makeTestApp(opts: { now?: string; log?: Logger; vars?: Record<string, string>; mail?: AppDeps['mail'] } = {}): Promise<TestApp> {
+export async function makeTestApp(opts: { now?: string; log?: Logger; vars?: Record<string, string>; mail?: AppDeps['mail']; assets?: MiddlewareHandler } = {}): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'grassroots-node-'));
   const tenants = loadTenantsFromDir(TENANTS_DIR);
   const dbs = tenantDatabases(opts.vars ?? {}, dir);
@@ -51,7 +52,7 @@ export async function makeTestApp(opts: { now?: string; log?: Logger; vars?: Rec
     // As if she had already changed her first password: tests act as an admin at work (auth.security tests the first login).
     await deps.database(t).update(people).set({ mustChangePassword: false }).where(eq(people.email, admins[t.id].email));
   }
-  const app = createApp(deps);
+  const app = createApp(deps, { assets: opts.assets });
   const request: TestApp['request'] = (path, init = {}) => {
     const { token, json, ...rest } = init;
     const headers = new Headers(rest.headers);

@@ -1,0 +1,31 @@
+/**
+ * The workbench calls the REST API in-process with the session's token, so a
+ * page runs exactly the API's validation, permission and scope checks: there
+ * is no second implementation of any of them.
+ */
+import type { Context } from 'hono';
+import type { ErrorBody, FieldError } from '../lib/errors.ts';
+
+export type ApiFetch = (request: Request) => Response | Promise<Response>;
+
+export interface ApiResult<T> {
+  ok: boolean;
+  status: number;
+  data: T;
+  error?: { code: string; message: string; fields: FieldError[] };
+}
+
+export function apiClient(c: Context, fetchApi: ApiFetch, tenantId: string, token: string | undefined) {
+  return async function call<T = Record<string, unknown>>(method: string, path: string, body?: unknown): Promise<ApiResult<T>> {
+    const headers = new Headers({ 'accept-language': 'zh-CN', accept: 'application/json' });
+    if (token) headers.set('authorization', `Bearer ${token}`);
+    if (body !== undefined) headers.set('content-type', 'application/json');
+    const res = await fetchApi(new Request(new URL(`/v1/${tenantId}${path}`, c.req.url), { method, headers, body: body === undefined ? undefined : JSON.stringify(body) }));
+    const data = res.status === 204 ? undefined : await res.json().catch(() => undefined);
+    if (res.ok) return { ok: true, status: res.status, data: data as T };
+    const err = (data as ErrorBody | undefined)?.error;
+    return { ok: false, status: res.status, data: undefined as T, error: { code: err?.code ?? 'INTERNAL', message: err?.message ?? '服务器内部错误，请稍后再试', fields: err?.fields ?? [] } };
+  };
+}
+
+export type Api = ReturnType<typeof apiClient>;
