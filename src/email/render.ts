@@ -1,7 +1,8 @@
 /**
  * The emails, pure: plain text and HTML in Chinese, from compliance results.
  * Each notice names the rule, its document and clause, the target, the actual
- * figure, what is missing, the due date in Beijing time and where to record.
+ * figure, what is missing, the due date in Beijing time and a link to the
+ * item's page in the workbench, where it can be recorded.
  */
 import type { ComplianceResult } from '../rules/engine.ts';
 import type { Rule } from '../rules/schema.ts';
@@ -26,12 +27,18 @@ export interface NoticeInput {
   kind: NoticeKind;
   tenantName: string;
   tenantId: string;
-  rule: Pick<Rule, 'title' | 'source' | 'recordAt'>;
+  rule: Pick<Rule, 'title' | 'source'>;
   result: ComplianceResult;
   recipientName: string | null;
   baseUrl: string;
   /** Reminders: days left until the due date. */
   daysLeft?: number;
+}
+
+/** The workbench page of one rule × subject × period (through login if needed), where it can be recorded. */
+export function itemLink(baseUrl: string, tenantId: string, r: Pick<ComplianceResult, 'ruleId' | 'period' | 'subject'>): string {
+  const query = new URLSearchParams({ rule: r.ruleId, period: r.period.key, subject: r.subject.id });
+  return `${baseUrl.replace(/\/$/, '')}/${tenantId}/tasks?${query}`;
 }
 
 export function renderNotice(n: NoticeInput): Rendered {
@@ -47,7 +54,7 @@ export function renderNotice(n: NoticeInput): Rendered {
     overdue: `“${n.rule.title}”已过期限，目前仍未达标，请尽快补齐并登记。`,
     escalation: `下列单位（人员）的“${n.rule.title}”已逾期未完成，请督促落实。`,
   }[n.kind];
-  const where = `${n.baseUrl.replace(/\/$/, '')}/v1/${n.tenantId}/${n.rule.recordAt ?? ''}`;
+  const where = itemLink(n.baseUrl, n.tenantId, r);
   const rows: [string, string][] = [
     ['考核对象', who],
     ['依据', `${n.rule.source.document} ${n.rule.source.clause}`],
@@ -57,7 +64,7 @@ export function renderNotice(n: NoticeInput): Rendered {
     ['尚缺', r.missing.length ? r.missing.join('；') : '—'],
     ['期限', dueText(r.due)],
     ['状态', statuses[r.status]],
-    ['登记位置', where],
+    ['查看与登记', where],
   ];
   const greeting = `${n.recipientName ?? n.tenantName}：`;
   const text = [greeting, '', `您好！${opening}`, '', ...rows.map(([k, v]) => `${k}：${v}`), '', `${n.tenantName}`, FOOTER].join('\n');

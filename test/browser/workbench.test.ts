@@ -7,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { accessibilityProblems, PHONE, screenshots, startWorkbench, type Workbench } from '../support/browser.ts';
 import { addUser } from '../support/node-app.ts';
+import { itemLink } from '../../src/email/render.ts';
+import type { ComplianceResult } from '../../src/rules/engine.ts';
 
 let w: Workbench;
 let cadre: { id: string; token: string };
@@ -116,6 +118,23 @@ describe('workbench: a cadre records her work', () => {
     expect(otherOrigin.status()).toBe(403);
     expect(await visitCount()).toBe(before);
     await context.close();
+  });
+
+  it("an email's link (rule × subject × period) opens that one item after login", async () => {
+    const results = (await (await w.t.request(`/v1/binzhou/compliance/people/${cadre.id}`, { token: cadre.token })).json()) as { items: ComplianceResult[] };
+    const b4 = results.items.find((r) => r.ruleId === 'B4')!;
+    const link = itemLink(w.base, 'binzhou', b4);
+    const page = await w.browser.newPage({ viewport: PHONE });
+    await page.goto(link);
+    expect(new URL(page.url()).pathname).toBe('/binzhou/login');
+    await logIn(page);
+    expect(page.url()).toBe(link);
+    const items = page.locator('li.task');
+    await expect(items.count()).resolves.toBe(1);
+    await expect(items.first().getAttribute('data-rule')).resolves.toBe('B4');
+    await expect(items.first().getAttribute('data-period')).resolves.toBe(b4.period.key);
+    await expectAccessible(page, 'task-item');
+    await page.close();
   });
 
   it("a member cannot open another member's record: a Chinese error page, nothing of the record shown", async () => {
