@@ -95,7 +95,8 @@ export function nodeMail(vars: NodeJS.ProcessEnv, dataDir: string, log: Logger) 
 export function buildNodeDeps(vars: NodeJS.ProcessEnv = process.env, log: Logger = jsonLogger()) {
   const settings = nodeSettings(vars);
   const tenants = loadTenantsFromDir(settings.tenantsDir);
-  const config = parseConfig({ ...vars, JWT_SECRET: jwtSecret(vars, settings.dataDir) });
+  // Emails link to the workbench: on Node the local address unless PUBLIC_BASE_URL says otherwise.
+  const config = parseConfig({ PUBLIC_BASE_URL: `http://localhost:${settings.port}`, ...vars, JWT_SECRET: jwtSecret(vars, settings.dataDir) });
   const dbs = tenantDatabases(vars, settings.dataDir);
   const deps: AppDeps = { config, tenants, database: dbs.database, clock: systemClock, log, mail: nodeMail(vars, settings.dataDir, log) };
   return { deps, settings, dbs };

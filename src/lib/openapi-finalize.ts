@@ -61,7 +61,7 @@ const ORG_TYPE = `组织类型：${list(orgTypes)}`;
 const ERROR_RESPONSES: Record<string, { name: string; description: string }> = {
   '400': { name: 'BadRequest', description: '请求不合法（VALIDATION_FAILED、MALFORMED_JSON、INVALID_ENCODING），fields 列出每个出错的字段' },
   '401': { name: 'Unauthenticated', description: '未登录或凭证无效（UNAUTHENTICATED、TOKEN_INVALID、INVALID_CREDENTIALS）；响应头 WWW-Authenticate: Bearer' },
-  '403': { name: 'Forbidden', description: '无权访问（FORBIDDEN、TENANT_MISMATCH）' },
+  '403': { name: 'Forbidden', description: '无权访问（FORBIDDEN、TENANT_MISMATCH），或须先修改密码（PASSWORD_CHANGE_REQUIRED：首次登录或被重置后，只能访问 /me 和 /auth/password）' },
   '404': { name: 'NotFound', description: '未找到（NOT_FOUND、TENANT_NOT_FOUND）；范围之外的记录也答 404' },
   '409': { name: 'Conflict', description: '与现有数据冲突（CONFLICT），或同一 Idempotency-Key 的请求仍在处理（IDEMPOTENCY_IN_PROGRESS）' },
   '413': { name: 'PayloadTooLarge', description: '请求体过大（PAYLOAD_TOO_LARGE）' },

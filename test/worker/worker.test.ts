@@ -47,6 +47,29 @@ async function login(tenant: string) {
   return ((await res.json()) as { token: string }).token;
 }
 
+describe('worker: the workbench inside workerd', () => {
+  it('a form login sets the HttpOnly Secure session cookie; 我的任务 then renders over the HTTP database, in Chinese', async () => {
+    const form = new URLSearchParams({ email: dbs.lixia.adminEmail, password: dbs.lixia.adminPassword });
+    const res = await call('/lixia/login', { method: 'POST', body: form, headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://grassroots.test' }, redirect: 'manual' });
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe('/lixia/tasks');
+    const cookie = res.headers.get('set-cookie')!;
+    expect(cookie).toMatch(/^gr_session=[^;]+; Max-Age=\d+; Path=\/lixia; HttpOnly; Secure; SameSite=Lax/);
+    const tasks = await call('/lixia/tasks', { headers: { cookie: cookie.split(';')[0] } });
+    expect(tasks.status).toBe(200);
+    const page = await tasks.text();
+    expect(page).toContain('<html lang="zh-CN">');
+    expect(page).toContain('<h1>我的任务</h1>');
+  });
+
+  it('a form post from another origin is refused with 403 and no session', async () => {
+    const form = new URLSearchParams({ email: dbs.lixia.adminEmail, password: dbs.lixia.adminPassword });
+    const res = await call('/lixia/login', { method: 'POST', body: form, headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://evil.example' }, redirect: 'manual' });
+    expect(res.status).toBe(403);
+    expect(res.headers.get('set-cookie')).toBeNull();
+  });
+});
+
 describe('worker: routing and auth inside workerd', () => {
   it('serves /health and the tenant list without a token', async () => {
     expect((await call('/health')).status).toBe(200);
