@@ -51,7 +51,7 @@ export async function startNodeServer(vars: NodeJS.ProcessEnv = process.env, log
   const server = await new Promise<ReturnType<typeof serve>>((resolveServer) => {
     const s = serve({ fetch: app.fetch, port: settings.port, hostname: settings.host }, (info) => {
       log.info('listening', { port: info.port, dataDir: settings.dataDir, tenants: deps.tenants.list().map((t) => t.id).join(',') });
-      print(`Grassroots 已启动: http://localhost:${info.port}  (接口文档 /docs)`);
+      print(`Grassroots 已启动: http://localhost:${info.port}  （工作台：在浏览器中打开此地址，选择本单位登录；接口文档 /docs）`);
       resolveServer(s);
     });
   });
