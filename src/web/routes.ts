@@ -31,6 +31,8 @@ interface Me {
   orgUnitId: string | null;
   mustChangePassword: boolean;
 }
+type Form = Record<string, string | string[]>;
+type Signed = { tenant: TenantConfig; api: Api; me: Me; viewer: Viewer };
 interface Result {
   ruleId: string;
   title: string;
@@ -58,7 +60,7 @@ const safeNext = (tenantId: string, next: string | undefined) =>
 
 /** This page's address (path and query), to come back to after a detour. */
 const backHere = (c: Context) => c.req.path + new URL(c.req.url).search;
-const formOf = async (c: Context) => (await c.req.parseBody({ all: true })) as Record<string, string | string[]>;
+const formOf = async (c: Context) => (await c.req.parseBody({ all: true })) as Form;
 const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
 
 export const webRoutes = (deps: AppDeps, fetchApi: ApiFetch) => {
@@ -103,7 +105,24 @@ export const webRoutes = (deps: AppDeps, fetchApi: ApiFetch) => {
     if (!allowed) return errorPage(c, tenantOf(c) ?? { id: '', name: '下基层工作台' }, 403, STALE_FORM);
     await next();
   };
-  const checkCsrf = (viewer: Viewer, form: Record<string, string | string[]>) => sameToken(one(form[CSRF_FIELD]) ?? '', viewer.csrf);
+  const checkCsrf = (viewer: Viewer, form: Form) => sameToken(one(form[CSRF_FIELD]) ?? '', viewer.csrf);
+
+  /** A page of a signed-in person: 404 for an unknown tenant, else signedIn()'s redirects, then the handler. */
+  const signedInPage =
+    (handler: (c: Context, s: Signed) => Response | Promise<Response>, opts: { passwordPage?: boolean } = {}) =>
+    async (c: Context) => {
+      const tenant = tenantOf(c);
+      if (!tenant) return c.notFound();
+      const s = await signedIn(c, tenant, opts);
+      return s instanceof Response ? s : handler(c, { tenant, ...s });
+    };
+
+  /** A form post of a signed-in person (after `sameOrigin`): refused unless it carries the session's CSRF token. */
+  const signedInPost = (handler: (c: Context, s: Signed, form: Form) => Response | Promise<Response>, opts: { passwordPage?: boolean } = {}) =>
+    signedInPage(async (c, s) => {
+      const form = await formOf(c);
+      return checkCsrf(s.viewer, form) ? handler(c, s, form) : errorPage(c, s.tenant, 403, STALE_FORM, s.viewer);
+    }, opts);
 
   app.get('/', (c) =>
     c.html(html`<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>下基层工作台</title><link rel="stylesheet" href="/assets/app.css"></head>
@@ -184,31 +203,27 @@ export const webRoutes = (deps: AppDeps, fetchApi: ApiFetch) => {
     );
   };
 
-  app.get('/:tenant/password', async (c) => {
-    const tenant = tenantOf(c);
-    if (!tenant) return c.notFound();
-    const s = await signedIn(c, tenant, { passwordPage: true });
-    if (s instanceof Response) return s;
-    return passwordPage(c, tenant, s.viewer, s.me.mustChangePassword, [], safeNext(tenant.id, c.req.query('next')));
-  });
+  app.get(
+    '/:tenant/password',
+    signedInPage((c, { tenant, viewer, me }) => passwordPage(c, tenant, viewer, me.mustChangePassword, [], safeNext(tenant.id, c.req.query('next'))), { passwordPage: true }),
+  );
 
-  app.post('/:tenant/password', sameOrigin, async (c) => {
-    const tenant = tenantOf(c);
-    if (!tenant) return c.notFound();
-    const s = await signedIn(c, tenant, { passwordPage: true });
-    if (s instanceof Response) return s;
-    const form = await formOf(c);
-    if (!checkCsrf(s.viewer, form)) return errorPage(c, tenant, 403, STALE_FORM, s.viewer);
-    const next = safeNext(tenant.id, one(form.next));
-    const res = await s.api('POST', '/auth/password', { currentPassword: one(form.currentPassword) ?? '', newPassword: one(form.newPassword) ?? '' });
-    if (!res.ok) {
-      const errors = res.error!.code === 'INVALID_CREDENTIALS' ? [{ path: 'currentPassword', message: '当前密码不正确' }] : res.error!.fields;
-      return passwordPage(c, tenant, s.viewer, s.me.mustChangePassword, errors, next, res.status === 401 ? 401 : 400);
-    }
-    // The change ends every earlier token, this session's too: log in again with the new password.
-    endSession(c, tenant.id);
-    return c.redirect(`/${tenant.id}/login?notice=password${next ? `&next=${encodeURIComponent(next)}` : ''}`, 303);
-  });
+  const changePassword = signedInPost(
+    async (c, s, form) => {
+      const tenant = s.tenant;
+      const next = safeNext(tenant.id, one(form.next));
+      const res = await s.api('POST', '/auth/password', { currentPassword: one(form.currentPassword) ?? '', newPassword: one(form.newPassword) ?? '' });
+      if (!res.ok) {
+        const errors = res.error!.code === 'INVALID_CREDENTIALS' ? [{ path: 'currentPassword', message: '当前密码不正确' }] : res.error!.fields;
+        return passwordPage(c, tenant, s.viewer, s.me.mustChangePassword, errors, next, res.status === 401 ? 401 : 400);
+      }
+      // The change ends every earlier token, this session's too: log in again with the new password.
+      endSession(c, tenant.id);
+      return c.redirect(`/${tenant.id}/login?notice=password${next ? `&next=${encodeURIComponent(next)}` : ''}`, 303);
+    },
+    { passwordPage: true },
+  );
+  app.post('/:tenant/password', sameOrigin, changePassword);
 
   // ---------------------------------------------------------------- 我的任务
   /** The form that records what a rule counts, prefilled with what the rule matches on. */
@@ -231,11 +246,8 @@ export const webRoutes = (deps: AppDeps, fetchApi: ApiFetch) => {
     return `/${tenant.id}/records/${def.path}/new?${prefill}`;
   }
 
-  app.get('/:tenant/tasks', async (c) => {
-    const tenant = tenantOf(c);
-    if (!tenant) return c.notFound();
-    const s = await signedIn(c, tenant);
-    if (s instanceof Response) return s;
+  app.get('/:tenant/tasks', signedInPage(async (c, s) => {
+    const tenant = s.tenant;
     const rule = c.req.query('rule');
     const period = c.req.query('period');
     const subject = c.req.query('subject');
@@ -267,7 +279,7 @@ export const webRoutes = (deps: AppDeps, fetchApi: ApiFetch) => {
       ? html`${rule ? html`<p><a href="/${tenant.id}/tasks">查看我的全部任务</a></p>` : ''}<ul class="tasks">${items.map(card)}</ul>`
       : html`<p class="muted">${rule ? '没有找到这一事项，或您无权查看。' : '目前没有需要您完成的考核事项。'}</p>`;
     return c.html(page({ tenant, title: rule ? '事项详情' : '我的任务', viewer: s.viewer, notice: noticeOf(c), body }));
-  });
+  }));
 
   // ---------------------------------------------------------------- records
   const mayRecord = (def: ResourceDef, me: Me) => !def.supervisorsOnly || me.access !== 'member';
@@ -299,11 +311,8 @@ export const webRoutes = (deps: AppDeps, fetchApi: ApiFetch) => {
       .join('；');
   }
 
-  app.get('/:tenant/records', async (c) => {
-    const tenant = tenantOf(c);
-    if (!tenant) return c.notFound();
-    const s = await signedIn(c, tenant);
-    if (s instanceof Response) return s;
+  app.get('/:tenant/records', signedInPage((c, s) => {
+    const tenant = s.tenant;
     const kinds = resources.filter((d) => mayRecord(d, s.me));
     return c.html(
       page({
@@ -313,33 +322,35 @@ export const webRoutes = (deps: AppDeps, fetchApi: ApiFetch) => {
         body: html`<ul class="kinds">${kinds.map((d) => html`<li><a href="/${tenant.id}/records/${d.path}">${d.label}</a> <a class="button small" href="/${tenant.id}/records/${d.path}/new">登记</a></li>`)}</ul>`,
       }),
     );
-  });
+  }));
 
   const recordDef = (c: Context) => resourceByPath.get(c.req.param('path') ?? '');
-
-  app.get('/:tenant/records/:path', async (c) => {
-    const tenant = tenantOf(c);
+  /** A record kind's route: 404 for an unknown kind before anything else. */
+  const ofKind = (route: (def: ResourceDef) => (c: Context) => Promise<Response>) => (c: Context) => {
     const def = recordDef(c);
-    if (!tenant || !def) return c.notFound();
-    const s = await signedIn(c, tenant);
-    if (s instanceof Response) return s;
+    return def ? route(def)(c) : c.notFound();
+  };
+
+  app.get('/:tenant/records/:path', ofKind((def) => signedInPage(async (c, s) => {
+    const tenant = s.tenant;
     const query = new URLSearchParams({ limit: '100' });
     if (def.personal) query.set('person', s.me.id);
     const res = await s.api<{ items: Row[] }>('GET', `/${def.path}?${query}`);
     if (!res.ok) return errorPage(c, tenant, res.status === 403 ? 403 : 400, res.error!.message, s.viewer);
+    const dateOf = (r: Row) => String(r[def.dateField ?? 'createdAt'] ?? '').slice(0, 10);
     const rows = res.data.items.sort((a, b) => String(b[def.dateField ?? 'createdAt'] ?? '').localeCompare(String(a[def.dateField ?? 'createdAt'] ?? '')));
     const dateLabel = def.dateField ? def.fields[def.dateField].label : '登记时间';
     const body = html`${mayRecord(def, s.me) ? html`<p><a class="button primary" href="/${tenant.id}/records/${def.path}/new">登记${def.label}</a></p>` : ''}
       ${rows.length
         ? html`<table class="records"><caption>${def.label}（${rows.length}条）</caption><thead><tr><th scope="col">${dateLabel}</th><th scope="col">内容</th><th scope="col">操作</th></tr></thead><tbody>
           ${rows.map(
-            (r) => html`<tr><td>${String(r[def.dateField ?? 'createdAt'] ?? '').slice(0, 10)}</td><td>${summary(def, r)}</td>
+            (r) => html`<tr><td>${dateOf(r)}</td><td>${summary(def, r)}</td>
               <td class="actions"><a href="/${tenant.id}/records/${def.path}/${String(r.id)}">修改</a>
-              <form method="post" action="/${tenant.id}/records/${def.path}/${String(r.id)}/delete" class="inline">${csrfInput(s.viewer)}<button type="submit" class="link danger" aria-label="删除 ${String(r[def.dateField ?? 'createdAt'] ?? '').slice(0, 10)} 的${def.label}">删除</button></form></td></tr>`,
+              <form method="post" action="/${tenant.id}/records/${def.path}/${String(r.id)}/delete" class="inline">${csrfInput(s.viewer)}<button type="submit" class="link danger" aria-label="删除 ${dateOf(r)} 的${def.label}">删除</button></form></td></tr>`,
           )}</tbody></table>`
         : html`<p class="muted">还没有${def.label}记录。</p>`}`;
     return c.html(page({ tenant, title: def.label, viewer: s.viewer, notice: noticeOf(c), body }));
-  });
+  })));
 
   const formPage = async (c: Context, tenant: TenantConfig, def: ResourceDef, s: { api: Api; me: Me; viewer: Viewer }, opts: { id?: string; values: Row; errors?: FieldError[]; next?: string; message?: string }, status: 200 | 400 | 403 = 200) =>
     c.html(
@@ -363,66 +374,48 @@ export const webRoutes = (deps: AppDeps, fetchApi: ApiFetch) => {
       status,
     );
 
-  app.get('/:tenant/records/:path/new', async (c) => {
-    const tenant = tenantOf(c);
-    const def = recordDef(c);
-    if (!tenant || !def) return c.notFound();
-    const s = await signedIn(c, tenant);
-    if (s instanceof Response) return s;
+  app.get('/:tenant/records/:path/new', ofKind((def) => signedInPage((c, s) => {
+    const tenant = s.tenant;
     if (!mayRecord(def, s.me)) return errorPage(c, tenant, 403, `${def.label}由督导或管理员登记。`, s.viewer);
     const values: Row = {};
     for (const [name, value] of Object.entries(c.req.query())) if (def.fields[name]) values[name] = value;
     if (!values.orgUnitId && s.me.orgUnitId && def.fields.orgUnitId && !def.fields.orgUnitId.readOnly) values.orgUnitId = s.me.orgUnitId;
     return formPage(c, tenant, def, s, { values, next: safeNext(tenant.id, c.req.query('next')) });
-  });
+  })));
 
   /** Create or update through the API; on a refusal the form comes back with the API's messages and nothing is written. */
-  async function save(c: Context, id: string | undefined) {
-    const tenant = tenantOf(c);
-    const def = recordDef(c);
-    if (!tenant || !def) return c.notFound();
-    const s = await signedIn(c, tenant);
-    if (s instanceof Response) return s;
-    const form = await formOf(c);
-    if (!checkCsrf(s.viewer, form)) return errorPage(c, tenant, 403, STALE_FORM, s.viewer);
+  const save = (def: ResourceDef, id: (c: Context) => string | undefined) => signedInPost(async (c, s, form) => {
+    const tenant = s.tenant;
     const next = safeNext(tenant.id, one(form._next));
-    const body = bodyFromForm(def, form, id ? 'update' : 'create');
-    const res = id ? await s.api('PATCH', `/${def.path}/${id}`, body) : await s.api('POST', `/${def.path}`, body);
+    const recordId = id(c);
+    const body = bodyFromForm(def, form, recordId ? 'update' : 'create');
+    const res = recordId ? await s.api('PATCH', `/${def.path}/${recordId}`, body) : await s.api('POST', `/${def.path}`, body);
     if (!res.ok) {
       if (res.status === 404) return errorPage(c, tenant, 404, res.error!.message, s.viewer);
       const values: Row = { ...body };
       for (const [name, v] of Object.entries(form)) if (def.fields[name] && typeof v === 'string' && body[name] === undefined) values[name] = v;
-      return formPage(c, tenant, def, s, { id, values, errors: res.error!.fields, next, message: res.error!.fields.length ? '请修改标红的内容后再保存。' : res.error!.message }, res.status === 403 ? 403 : 400);
+      return formPage(c, tenant, def, s, { id: recordId, values, errors: res.error!.fields, next, message: res.error!.fields.length ? '请修改标红的内容后再保存。' : res.error!.message }, res.status === 403 ? 403 : 400);
     }
     return c.redirect(next ? `${next}${next.includes('?') ? '&' : '?'}notice=saved` : `/${tenant.id}/records/${def.path}?notice=saved`, 303);
-  }
+  });
 
-  app.post('/:tenant/records/:path', sameOrigin, (c) => save(c, undefined));
+  app.post('/:tenant/records/:path', sameOrigin, ofKind((def) => save(def, () => undefined)));
 
-  app.get('/:tenant/records/:path/:id', async (c) => {
-    const tenant = tenantOf(c);
-    const def = recordDef(c);
-    if (!tenant || !def) return c.notFound();
-    const s = await signedIn(c, tenant);
-    if (s instanceof Response) return s;
-    const res = await s.api<Row>('GET', `/${def.path}/${encodeURIComponent(c.req.param('id'))}`);
+  app.get('/:tenant/records/:path/:id', ofKind((def) => signedInPage(async (c, s) => {
+    const tenant = s.tenant;
+    const res = await s.api<Row>('GET', `/${def.path}/${encodeURIComponent(c.req.param('id') ?? '')}`);
     if (!res.ok) return errorPage(c, tenant, res.status === 403 ? 403 : 404, res.status === 403 ? '无权查看这条记录。' : '未找到这条记录，或您无权查看。', s.viewer);
     return formPage(c, tenant, def, s, { id: String(res.data.id), values: res.data });
-  });
+  })));
 
-  app.post('/:tenant/records/:path/:id', sameOrigin, (c) => save(c, c.req.param('id')));
+  app.post('/:tenant/records/:path/:id', sameOrigin, ofKind((def) => save(def, (c) => c.req.param('id'))));
 
-  app.post('/:tenant/records/:path/:id/delete', sameOrigin, async (c) => {
-    const tenant = tenantOf(c);
-    const def = recordDef(c);
-    if (!tenant || !def) return c.notFound();
-    const s = await signedIn(c, tenant);
-    if (s instanceof Response) return s;
-    if (!checkCsrf(s.viewer, await formOf(c))) return errorPage(c, tenant, 403, STALE_FORM, s.viewer);
-    const res = await s.api('DELETE', `/${def.path}/${encodeURIComponent(c.req.param('id'))}`);
+  app.post('/:tenant/records/:path/:id/delete', sameOrigin, ofKind((def) => signedInPost(async (c, s) => {
+    const tenant = s.tenant;
+    const res = await s.api('DELETE', `/${def.path}/${encodeURIComponent(c.req.param('id') ?? '')}`);
     if (!res.ok) return errorPage(c, tenant, res.status === 403 ? 403 : 404, res.error!.message, s.viewer);
     return c.redirect(`/${tenant.id}/records/${def.path}?notice=deleted`, 303);
-  });
+  })));
 
   return app;
 };
