@@ -15,23 +15,31 @@ import { csrfInput, type Html, type Viewer } from './layout.ts';
 type Row = Record<string, unknown>;
 export type Choices = Partial<Record<'orgUnit' | 'household' | 'fieldTrip', { id: string; label: string }[]>>;
 
+/** What a form is about: its fields (a record kind's, or a page's own such as a person's). */
+export type FormDef = Pick<ResourceDef, 'fields'>;
+/** A posted form, as hono's parseBody({ all: true }) gives it. */
+export type PostedForm = Record<string, string | File | (string | File)[]>;
+
 /** The fields a person fills in: writable, and not the person (a record is about the one who writes it). */
-export const formFields = (def: ResourceDef) => Object.entries(def.fields).filter(([name, spec]) => !spec.readOnly && name !== 'personId');
+export const formFields = (def: FormDef) => Object.entries(def.fields).filter(([name, spec]) => !spec.readOnly && name !== 'personId');
+
+/** A form field's text values (files are not form fields). */
+const texts = (v: PostedForm[string] | undefined): string[] | undefined => (v === undefined ? undefined : (Array.isArray(v) ? v : [v]).filter((x): x is string => typeof x === 'string'));
 
 /** A submitted form as the API's body: '' is absent on create and cleared (null) on update. */
-export function bodyFromForm(def: ResourceDef, form: Record<string, string | string[]>, mode: 'create' | 'update'): Row {
+export function bodyFromForm(def: FormDef, form: PostedForm, mode: 'create' | 'update'): Row {
   const body: Row = {};
   for (const [name, spec] of formFields(def)) {
-    const raw = form[name];
+    const values = texts(form[name]);
     if (spec.kind === 'bool') {
-      body[name] = raw === 'on' || raw === 'true';
+      body[name] = values?.[0] === 'on' || values?.[0] === 'true';
       continue;
     }
     if (spec.kind === 'categories') {
-      body[name] = (Array.isArray(raw) ? raw : raw ? [raw] : []).filter(Boolean);
+      body[name] = (values ?? []).filter(Boolean);
       continue;
     }
-    const text = Array.isArray(raw) ? raw[0] : raw;
+    const text = values?.[0];
     const value = text === undefined ? undefined : fromCell(spec, spec.kind === 'instant' && text ? localInstant(text) : text);
     if (value !== undefined) body[name] = value;
     else if (mode === 'update' && text !== undefined && !spec.required && spec.nullable !== false) body[name] = null;
@@ -76,7 +84,7 @@ function input(name: string, spec: FieldSpec, value: unknown, choices: Choices, 
 const beijingWallTime = (iso: string) => new Date(new Date(iso).getTime() + 8 * 3600_000).toISOString().slice(0, 16);
 
 export interface FormInput {
-  def: ResourceDef;
+  def: FormDef;
   action: string;
   values: Row;
   errors: FieldError[];
