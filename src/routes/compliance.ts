@@ -1,7 +1,7 @@
 import { Hono, type Context } from 'hono';
 import * as v from 'valibot';
 import type { AppDeps, AppEnv } from '../env.ts';
-import { notFound } from '../lib/errors.ts';
+import { forbidden, notFound } from '../lib/errors.ts';
 import { validate } from '../lib/validate.ts';
 import { doc, encodeCursor, OffsetCursor } from '../lib/openapi.ts';
 import { daysBetween, endOfLocalDay, localDate } from '../lib/time.ts';
@@ -10,7 +10,9 @@ import { subtreeIds, isWithin } from '../db/org-tree.ts';
 import { evaluateTenant, type ComplianceResult } from '../rules/engine.ts';
 import { statuses, type Status } from '../rules/status.ts';
 import { peopleScope } from './people.ts';
-import { people } from '../../db/schema.ts';
+import { orgUnits, people } from '../../db/schema.ts';
+import { requireAccess } from '../middleware/auth.ts';
+import { currentResults, heatmap, type Heatmap, type HeatCell } from '../rules/heatmap.ts';
 import { csvBody, csvResponse } from '../records/csv.ts';
 import { and, eq, isNull } from 'drizzle-orm';
 import { AsOfSchema, Id, IdParam, isDateOnly } from './schemas.ts';
@@ -23,6 +25,7 @@ const StatusList = v.pipe(
   v.transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean)),
   v.array(v.picklist(Object.keys(statuses) as [Status, ...Status[]])),
 );
+const CsvFormat = v.optional(v.pipe(v.picklist(['json', 'csv']), v.description('csv：导出全部结果（UTF-8 带 BOM，中文表头）')));
 const Limit = v.optional(v.pipe(v.string(), v.regex(/^\d{1,4}$/), v.transform(Number), v.minValue(1), v.maxValue(1000)), '100');
 
 const ComplianceQuery = v.strictObject({
@@ -33,7 +36,14 @@ const ComplianceQuery = v.strictObject({
   status: v.optional(StatusList),
   limit: Limit,
   cursor: v.optional(OffsetCursor),
-  format: v.optional(v.pipe(v.picklist(['json', 'csv']), v.description('csv：导出全部结果（UTF-8 带 BOM，中文表头）'))),
+  period: v.optional(v.pipe(v.string(), v.maxLength(40), v.description('期间标识（如 2012-Q2），或 current：每条规则 × 对象只取当前期间（期限未过的最近一期，否则最后一期），与督办热力图一致'))),
+  direct: v.optional(v.pipe(v.picklist(['true', 'false']), v.description('与 orgUnit 同用：true 只取直属于该组织的对象（本级），不含下级组织'))),
+  format: CsvFormat,
+});
+const HeatmapQuery = v.strictObject({
+  orgUnit: v.optional(v.pipe(Id, v.description('看哪个组织的下级；默认为本人的权限范围（管理员为全妇联）'))),
+  asOf: v.optional(AsOf),
+  format: CsvFormat,
 });
 /** The longest window /deadlines evaluates in one request: a year, as a calendar or a plan needs. */
 export const MAX_DEADLINE_WINDOW_DAYS = 366;
@@ -46,6 +56,7 @@ const DeadlinesQuery = v.pipe(
     status: v.optional(StatusList),
     limit: Limit,
     cursor: v.optional(OffsetCursor),
+    format: CsvFormat,
   }),
   v.forward(
     v.partialCheck([['from'], ['to']], (q) => q.to >= q.from, msg('to 不能早于 from', 'to must not be before from')),
@@ -105,6 +116,43 @@ function complianceCsv(results: ComplianceResult[]): string {
   );
 }
 
+const HeatCounts = v.object(Object.fromEntries(Object.keys(statuses).map((k) => [k, v.number()])));
+const HeatmapResult = v.object({
+  asOf: v.string(),
+  today: v.string(),
+  orgUnit: v.object({ id: v.string(), name: v.string(), path: v.pipe(v.array(v.object({ id: v.string(), name: v.string() })), v.description('从本人权限范围的最上级到 orgUnit')) }),
+  rows: v.array(v.object({ orgUnitId: v.string(), name: v.string(), self: v.pipe(v.boolean(), v.description('true：本级这一行')), hasChildren: v.boolean() })),
+  columns: v.array(v.object({ ruleId: v.string(), title: v.string(), periods: v.array(v.string()) })),
+  cells: v.array(v.object({ orgUnitId: v.string(), ruleId: v.string(), status: v.picklist(Object.keys(statuses) as [Status, ...Status[]]), total: v.number(), met: v.number(), counts: HeatCounts })),
+});
+
+/** The units from `topId` down to `unitId`, or undefined when `unitId` is not at or below `topId`. */
+function pathBetween(units: { id: string; name: string; parentId: string | null }[], topId: string, unitId: string) {
+  const byId = new Map(units.map((u) => [u.id, u]));
+  const path: { id: string; name: string }[] = [];
+  for (let at = byId.get(unitId); at; at = at.parentId ? byId.get(at.parentId) : undefined) {
+    path.unshift({ id: at.id, name: at.name });
+    if (at.id === topId) return path;
+    if (path.length > units.length) break;
+  }
+  return undefined;
+}
+
+/** How a cell reads, on the page and in the spreadsheet: 逾期未完成（达标 7/10）. */
+export const cellText = (cell: Pick<HeatCell, 'status' | 'met' | 'total'>) => (cell.status === 'not_applicable' ? statuses.not_applicable : `${statuses[cell.status]}（达标 ${cell.met}/${cell.total}）`);
+
+/** The heat map as on screen: one row per unit, one column per rule. */
+function heatmapCsv(map: Heatmap): string {
+  const at = new Map(map.cells.map((cell) => [`${cell.orgUnitId}\u0000${cell.ruleId}`, cell]));
+  return csvBody(
+    ['组织', ...map.columns.map((col) => `${col.ruleId} ${col.title}（${col.periods.join('、')}）`)],
+    map.rows.map((row) => [row.self ? `${row.name}（本级）` : row.name, ...map.columns.map((col) => {
+      const cell = at.get(`${row.orgUnitId}\u0000${col.ruleId}`);
+      return cell ? cellText(cell) : '';
+    })]),
+  );
+}
+
 const view = (r: ComplianceResult) => ({ ...r, statusLabel: statuses[r.status] });
 const order = (a: ComplianceResult, b: ComplianceResult) =>
   a.due.localeCompare(b.due) || a.ruleId.localeCompare(b.ruleId, 'en', { numeric: true }) || a.period.start.localeCompare(b.period.start) || a.subject.id.localeCompare(b.subject.id);
@@ -136,16 +184,47 @@ export const complianceRoutes = (deps: AppDeps) => {
         const tenant = c.var.tenant;
         const asOf = parseAsOf(q.asOf, tenant.timeZone, deps.clock.now());
         const visible = await scopeFilter(c);
-        const unitFilter = q.orgUnit ? new Set(await subtreeIds(c.var.db, q.orgUnit)) : undefined;
-        const results = (await evaluateTenant(c.var.db, tenant, { asOf, ruleIds: q.rule ? [q.rule] : undefined }))
-          .filter(visible)
-          .filter((r) => !unitFilter || (r.subject.orgUnitId !== null && unitFilter.has(r.subject.orgUnitId)))
+        const unitFilter = q.orgUnit ? (q.direct === 'true' ? new Set([q.orgUnit]) : new Set(await subtreeIds(c.var.db, q.orgUnit))) : undefined;
+        const inUnit = (r: ComplianceResult) => !unitFilter || (r.subject.type === 'tenant' ? q.direct === 'true' && q.orgUnit === tenant.orgUnits.id : r.subject.orgUnitId !== null && unitFilter.has(r.subject.orgUnitId));
+        const evaluated = (await evaluateTenant(c.var.db, tenant, { asOf, ruleIds: q.rule ? [q.rule] : undefined })).filter(visible);
+        const inPeriod = q.period === 'current' ? currentResults(evaluated, localDate(asOf, tenant.timeZone)) : evaluated.filter((r) => !q.period || r.period.key === q.period);
+        const results = inPeriod
+          .filter(inUnit)
           .filter((r) => !q.person || r.subject.personId === q.person)
           .filter((r) => !q.status || q.status.includes(r.status))
           .sort(order);
         if (q.format === 'csv') return csvResponse(c, 'compliance', `考核结果-${tenant.name}`, complianceCsv(results));
         const { page, nextCursor } = pageOfResults(results, q.cursor, q.limit);
         return c.json({ asOf: asOf.toISOString(), items: page.map(view), nextCursor, summary: summarise(results) });
+      },
+    )
+    .get(
+      '/compliance/heatmap',
+      doc({
+        tag: '考核',
+        summary: '督办热力图：下级组织 × 规则（督导、管理员）',
+        description: '每行是 orgUnit 的一个直属下级组织（含其全部下级），另有一行“本级”（直属于 orgUnit 的人员、组织本身及其案件；在最上级时含全妇联层面的规则）。每格取各规则 × 对象的当前期间（与 /compliance?period=current 相同），给出达标数 met、应考核数 total（不含不适用）、各状态的数目，以及最差的状态 status（全部不适用时为 not_applicable）。format=csv 导出与页面相同的表。',
+        ok: { schema: HeatmapResult },
+      }),
+      requireAccess('admin', 'supervisor'),
+      validate('query', HeatmapQuery),
+      async (c) => {
+        const q = c.req.valid('query');
+        const tenant = c.var.tenant;
+        const user = c.var.user;
+        const scopeRoot = user.access === 'admin' ? tenant.orgUnits.id : user.orgUnitId;
+        if (!scopeRoot) throw forbidden();
+        const rootId = q.orgUnit ?? scopeRoot;
+        const units = await c.var.db.select({ id: orgUnits.id, name: orgUnits.name, parentId: orgUnits.parentId, sortOrder: orgUnits.sortOrder }).from(orgUnits).where(isNull(orgUnits.deletedAt));
+        const path = pathBetween(units, scopeRoot, rootId);
+        if (!path) throw notFound();
+        const asOf = parseAsOf(q.asOf, tenant.timeZone, deps.clock.now());
+        const today = localDate(asOf, tenant.timeZone);
+        const visible = await scopeFilter(c);
+        const results = currentResults((await evaluateTenant(c.var.db, tenant, { asOf })).filter(visible), today);
+        const map = heatmap(results, units, rootId, { rootIsTenant: rootId === tenant.orgUnits.id, ruleOrder: tenant.rules.map((r) => r.id) });
+        if (q.format === 'csv') return csvResponse(c, 'heatmap', `督办热力图-${path[path.length - 1].name}`, heatmapCsv(map));
+        return c.json({ asOf: asOf.toISOString(), today, orgUnit: { id: rootId, name: path[path.length - 1].name, path }, ...map });
       },
     )
     .get('/compliance/people/:id', doc({ tag: '考核', summary: '一名人员的全部考核结果', ok: { schema: ListResult } }), validate('param', IdParam), validate('query', OneQuery), async (c) => {
@@ -177,6 +256,7 @@ export const complianceRoutes = (deps: AppDeps) => {
           .filter(visible)
           .filter((r) => !q.status || q.status.includes(r.status))
           .sort(order);
+        if (q.format === 'csv') return csvResponse(c, 'deadlines', `期限-${tenant.name}-${q.from}至${q.to}`, complianceCsv(items));
         const { page, nextCursor } = pageOfResults(items, q.cursor, q.limit);
         return c.json({ asOf: asOf.toISOString(), today: localDate(asOf, tenant.timeZone), items: page.map(view), nextCursor });
       },
