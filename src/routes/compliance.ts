@@ -12,7 +12,7 @@ import { statuses, type Status } from '../rules/status.ts';
 import { peopleScope } from './people.ts';
 import { orgUnits, people } from '../../db/schema.ts';
 import { requireAccess } from '../middleware/auth.ts';
-import { currentResults, heatmap, type Heatmap, type HeatCell } from '../rules/heatmap.ts';
+import { cellText, currentResults, heatmap, type Heatmap } from '../rules/heatmap.ts';
 import { csvBody, csvResponse } from '../records/csv.ts';
 import { and, eq, isNull } from 'drizzle-orm';
 import { AsOfSchema, Id, IdParam, isDateOnly } from './schemas.ts';
@@ -137,9 +137,6 @@ function pathBetween(units: { id: string; name: string; parentId: string | null 
   }
   return undefined;
 }
-
-/** How a cell reads, on the page and in the spreadsheet: 逾期未完成（达标 7/10）. */
-export const cellText = (cell: Pick<HeatCell, 'status' | 'met' | 'total'>) => (cell.status === 'not_applicable' ? statuses.not_applicable : `${statuses[cell.status]}（达标 ${cell.met}/${cell.total}）`);
 
 /** The heat map as on screen: one row per unit, one column per rule. */
 function heatmapCsv(map: Heatmap): string {

@@ -8,7 +8,7 @@
  * not_applicable (shown grey).
  */
 import type { ComplianceResult } from './engine.ts';
-import type { Status } from './status.ts';
+import { statuses, type Status } from './status.ts';
 
 export interface HeatUnit {
   id: string;
@@ -136,3 +136,6 @@ export function heatmap(results: ComplianceResult[], units: HeatUnit[], rootId: 
     cells: [...cells.values()],
   };
 }
+
+/** How a cell reads, on the page and in the spreadsheet: 逾期未完成（达标 7/10）. */
+export const cellText = (cell: Pick<HeatCell, 'status' | 'met' | 'total'>) => (cell.status === 'not_applicable' ? statuses.not_applicable : `${statuses[cell.status]}（达标 ${cell.met}/${cell.total}）`);

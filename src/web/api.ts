@@ -16,16 +16,23 @@ export interface ApiResult<T> {
 }
 
 export function apiClient(c: Context, fetchApi: ApiFetch, tenantId: string, token: string | undefined) {
-  return async function call<T = Record<string, unknown>>(method: string, path: string, body?: unknown): Promise<ApiResult<T>> {
+  /** One request to the API; `body` is sent as JSON unless it is text with its own content type. */
+  const send = (method: string, path: string, body?: unknown, contentType = 'application/json') => {
     const headers = new Headers({ 'accept-language': 'zh-CN', accept: 'application/json' });
     if (token) headers.set('authorization', `Bearer ${token}`);
-    if (body !== undefined) headers.set('content-type', 'application/json');
-    const res = await fetchApi(new Request(new URL(`/v1/${tenantId}${path}`, c.req.url), { method, headers, body: body === undefined ? undefined : JSON.stringify(body) }));
+    if (body !== undefined) headers.set('content-type', contentType);
+    const payload = body === undefined ? undefined : contentType === 'application/json' ? JSON.stringify(body) : String(body);
+    return fetchApi(new Request(new URL(`/v1/${tenantId}${path}`, c.req.url), { method, headers, body: payload }));
+  };
+  async function call<T = Record<string, unknown>>(method: string, path: string, body?: unknown, contentType?: string): Promise<ApiResult<T>> {
+    const res = await send(method, path, body, contentType);
     const data = res.status === 204 ? undefined : await res.json().catch(() => undefined);
     if (res.ok) return { ok: true, status: res.status, data: data as T };
     const err = (data as ErrorBody | undefined)?.error;
     return { ok: false, status: res.status, data: undefined as T, error: { code: err?.code ?? 'INTERNAL', message: err?.message ?? '服务器内部错误，请稍后再试', fields: err?.fields ?? [] } };
-  };
+  }
+  /** The API's own response, passed on as it is (a CSV download). */
+  return Object.assign(call, { raw: (path: string) => send('GET', path) });
 }
 
 export type Api = ReturnType<typeof apiClient>;

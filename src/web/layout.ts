@@ -46,6 +46,8 @@ export function page(p: PageInput): Html {
     ? html`<nav aria-label="主导航">
         <a href="${base}/tasks">我的任务</a>
         <a href="${base}/records">我的记录</a>
+        ${p.viewer.access !== 'member' ? html`<a href="${base}/board">督办看板</a>` : ''}
+        ${p.viewer.access === 'admin' ? html`<a href="${base}/admin">管理</a>` : ''}
         <a href="${base}/password">修改密码</a>
         <form method="post" action="${base}/logout" class="inline">${csrfInput(p.viewer)}<button type="submit" class="link">退出（${p.viewer.name}）</button></form>
       </nav>`

@@ -17,8 +17,9 @@ import { webKit } from './kit.ts';
 import { authPages } from './auth.ts';
 import { taskPages } from './tasks.ts';
 import { recordPages } from './records.ts';
+import { boardPages } from './board.ts';
 
 export const webRoutes = (deps: AppDeps, fetchApi: ApiFetch) => {
   const kit = webKit(deps, fetchApi);
-  return new Hono().route('/', authPages(kit)).route('/', taskPages(kit)).route('/', recordPages(kit));
+  return new Hono().route('/', authPages(kit)).route('/', taskPages(kit)).route('/', recordPages(kit)).route('/', boardPages(kit));
 };

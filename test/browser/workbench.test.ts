@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { accessibilityProblems, PHONE, screenshots, startWorkbench, type Workbench } from '../support/browser.ts';
+import { expectAccessible, logIn as logInAs, PHONE, startWorkbench, submit, type Workbench } from '../support/browser.ts';
 import { addUser } from '../support/node-app.ts';
 import { itemLink } from '../../src/email/render.ts';
 import type { ComplianceResult } from '../../src/rules/engine.ts';
@@ -24,21 +24,7 @@ async function visit(householdAddress: string, visitedOn: string) {
 
 const visitCount = async () => ((await (await w.t.request(`/v1/binzhou/household-visits?person=${cadre.id}&limit=100`, { token: cadre.token })).json()) as { items: unknown[] }).items.length;
 
-/** Clicks a form's button and waits for the page the form leads to. */
-async function submit(page: Page, button: string) {
-  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: button }).click()]);
-}
-
-async function logIn(page: Page, email = EMAIL, password = PASSWORD) {
-  await page.getByLabel('邮箱').fill(email);
-  await page.getByLabel('密码').fill(password);
-  await submit(page, '登录');
-}
-
-async function expectAccessible(page: Page, name: string) {
-  expect(await accessibilityProblems(page), name).toEqual([]);
-  await screenshots(page, name);
-}
+const logIn = (page: Page, email = EMAIL, password = PASSWORD) => logInAs(page, email, password);
 
 beforeAll(async () => {
   w = await startWorkbench({ now: '2012-06-01T02:00:00.000Z' });

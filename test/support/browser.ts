@@ -14,6 +14,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import { serveStatic } from '@hono/node-server/serve-static';
 import chromium from '@sparticuz/chromium';
 import { chromium as playwright, type Browser, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 import { makeTestApp, type TestApp } from './node-app.ts';
 
 export const SCREENSHOT_DIR = join(import.meta.dirname, '../../test-artifacts/screenshots');
@@ -74,4 +75,22 @@ export async function screenshots(page: Page, name: string): Promise<void> {
     await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}-${vp.width}.png`), fullPage: true });
   }
   if (size) await page.setViewportSize(size);
+}
+
+/** Clicks a form's button and waits for the page the form leads to. */
+export async function submit(page: Page, button: string) {
+  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: button }).click()]);
+}
+
+/** Fills in the login form on the page and sends it. */
+export async function logIn(page: Page, email: string, password: string) {
+  await page.getByLabel('邮箱').fill(email);
+  await page.getByLabel('密码').fill(password);
+  await submit(page, '登录');
+}
+
+/** No serious or critical accessibility problem on the page; then its screenshots. */
+export async function expectAccessible(page: Page, name: string) {
+  expect(await accessibilityProblems(page), name).toEqual([]);
+  await screenshots(page, name);
 }
