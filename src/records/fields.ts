@@ -27,6 +27,8 @@ export interface FieldSpec {
   /** The column always holds a value although a client may omit it (the server derives it, e.g. an event's end date). */
   alwaysStored?: boolean;
   schema: v.GenericSchema;
+  /** How a form shows a text field (default: text). */
+  input?: 'email' | 'password' | 'tel';
 }
 
 /** Text may hold line breaks and tabs but no other control characters. */

@@ -48,7 +48,10 @@ export const CreatePersonBody = v.strictObject({
   phone: v.optional(v.nullable(Phone)),
   /** Since when she holds this duty in this unit; absent: since before records began (people entered at go-live). */
   dutyFrom: v.optional(v.pipe(CalendarDate, v.description('任职开始日期（本职务、本组织）；不填表示在启用本系统之前即已任职'))),
+  mustChangePassword: v.optional(v.pipe(v.boolean(), v.description('true：首次登录须先修改密码（工作台新增人员时即如此）')), false),
 });
+/** A person to create: the POST body, where the CLI and the demo may leave out mustChangePassword. */
+type NewPerson = Omit<v.InferOutput<typeof CreatePersonBody>, 'mustChangePassword'> & { mustChangePassword?: boolean };
 const UpdateBody = v.strictObject({
   name: v.optional(Name),
   email: v.optional(v.nullable(Email)),
@@ -97,7 +100,7 @@ const anotherAdminExists = (id: string) =>
   sql`exists (select 1 from people p2 where p2.access = 'admin' and p2.deleted_at is null and p2.id <> ${id})`;
 
 /** Checks a new person against the database and builds her row (the API's POST and `grassroots user add` both come here). */
-async function newPersonRow(db: Db, body: v.InferOutput<typeof CreatePersonBody>, now: Date): Promise<PersonRow> {
+async function newPersonRow(db: Db, body: NewPerson, now: Date): Promise<PersonRow> {
   await assertOrgUnit(db, body.orgUnitId);
   if (body.password && !body.email) throw new AppError('VALIDATION_FAILED', { fields: [{ path: 'email', message: '设置密码时必须填写邮箱' }] });
   const at = now.toISOString();
@@ -106,7 +109,7 @@ async function newPersonRow(db: Db, body: v.InferOutput<typeof CreatePersonBody>
     name: body.name,
     email: body.email ?? null,
     passwordHash: body.password ? await hashPassword(body.password) : null,
-    mustChangePassword: false,
+    mustChangePassword: Boolean(body.password) && body.mustChangePassword === true,
     failedLogins: 0,
     lockedUntil: null,
     sessionVersion: 0,
@@ -126,7 +129,7 @@ const personInserts = (db: Db, row: PersonRow, dutyFrom: string | undefined) =>
   [db.insert(people).values(row), assignmentOnCreate(db, row, dutyFrom ?? null, row.createdAt)] as const;
 
 /** Creates one person. */
-export async function createPerson(db: Db, body: v.InferOutput<typeof CreatePersonBody>, now: Date): Promise<PersonRow> {
+export async function createPerson(db: Db, body: NewPerson, now: Date): Promise<PersonRow> {
   const row = await newPersonRow(db, body, now);
   try {
     await db.batch(personInserts(db, row, body.dutyFrom));

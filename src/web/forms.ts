@@ -50,11 +50,11 @@ export function bodyFromForm(def: FormDef, form: PostedForm, mode: 'create' | 'u
 /** `<input type="datetime-local">` gives Beijing wall time without a zone; the API wants an instant. */
 const localInstant = (text: string) => (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/.test(text) ? `${text.length === 16 ? `${text}:00` : text}+08:00` : text);
 
-function input(name: string, spec: FieldSpec, value: unknown, choices: Choices, describedBy: string | undefined): Html {
+function input(name: string, spec: FieldSpec, value: unknown, choices: Choices, describedBy: string | undefined, refs: Record<string, keyof Choices>): Html {
   const id = `f-${name}`;
   const req = spec.required ? true : undefined;
   const aria = describedBy ? html` aria-describedby="${describedBy}" aria-invalid="true"` : '';
-  const target = refTargets[name];
+  const target = (refs[name] as keyof Choices | undefined) ?? refTargets[name];
   if (spec.kind === 'ref' && target && target !== 'person' && choices[target]) {
     return html`<select id="${id}" name="${name}"${req ? ' required' : ''}${aria}>
       <option value="">（请选择）</option>
@@ -76,7 +76,9 @@ function input(name: string, spec: FieldSpec, value: unknown, choices: Choices, 
     default:
       return spec.kind === 'text' && (spec.max ?? 2000) > 300
         ? html`<textarea id="${id}" name="${name}" rows="4"${req ? ' required' : ''}${aria}>${String(value ?? '')}</textarea>`
-        : html`<input id="${id}" name="${name}" type="text" value="${String(value ?? '')}"${req ? ' required' : ''}${aria}>`;
+        : spec.input === 'password'
+          ? html`<input id="${id}" name="${name}" type="password" autocomplete="new-password"${req ? ' required' : ''}${aria}>`
+          : html`<input id="${id}" name="${name}" type="${spec.input ?? 'text'}" value="${String(value ?? '')}"${req ? ' required' : ''}${aria}>`;
   }
 }
 
@@ -93,6 +95,8 @@ export interface FormInput {
   submitLabel: string;
   /** Where to go after saving (a task page). */
   next?: string;
+  /** Choices for reference fields that are not record references (e.g. an org unit's parentId). */
+  refs?: Record<string, keyof Choices>;
 }
 
 export function recordForm(f: FormInput): Html {
@@ -116,7 +120,7 @@ export function recordForm(f: FormInput): Html {
           ${Object.entries(spec.values ?? {}).map(([k, l]) => html`<label class="choice"><input type="checkbox" name="${name}" value="${k}"${chosen.has(k) ? ' checked' : ''}> ${l}</label>`)}
           ${err}</fieldset>`;
       }
-      return html`<div class="field${messages.length ? ' invalid' : ''}"><label for="f-${name}">${spec.label}${mark}</label>${input(name, spec, f.values[name], f.choices, errId)}${err}</div>`;
+      return html`<div class="field${messages.length ? ' invalid' : ''}"><label for="f-${name}">${spec.label}${mark}</label>${input(name, spec, f.values[name], f.choices, errId, f.refs ?? {})}${err}</div>`;
     })}
     <button type="submit" class="primary">${f.submitLabel}</button>
   </form>`;

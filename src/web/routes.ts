@@ -18,8 +18,9 @@ import { authPages } from './auth.ts';
 import { taskPages } from './tasks.ts';
 import { recordPages } from './records.ts';
 import { boardPages } from './board.ts';
+import { adminPages } from './admin.ts';
 
 export const webRoutes = (deps: AppDeps, fetchApi: ApiFetch) => {
   const kit = webKit(deps, fetchApi);
-  return new Hono().route('/', authPages(kit)).route('/', taskPages(kit)).route('/', recordPages(kit)).route('/', boardPages(kit));
+  return new Hono().route('/', authPages(kit)).route('/', taskPages(kit)).route('/', recordPages(kit)).route('/', boardPages(kit)).route('/', adminPages(kit));
 };

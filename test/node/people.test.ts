@@ -52,6 +52,17 @@ describe('people: scope', () => {
 });
 
 describe('people: admin writes', () => {
+  it('mustChangePassword=true (as the workbench adds people): her first token reads /me but every other route is 403 PASSWORD_CHANGE_REQUIRED; without it she works at once', async () => {
+    const add = (email: string, extra: object) => t.request('/v1/binzhou/people', { method: 'POST', token: admin, json: { name: '新干部', email, password: 'first-pass-1', orgUnitId: 'bincheng', ...extra } });
+    expect((await add('new1@bincheng.cn', { mustChangePassword: true })).status).toBe(201);
+    const first = await t.login('binzhou', 'new1@bincheng.cn', 'first-pass-1');
+    expect(((await (await t.request('/v1/binzhou/me', { token: first })).json()) as { mustChangePassword: boolean }).mustChangePassword).toBe(true);
+    const blocked = await t.request('/v1/binzhou/field-trips', { token: first });
+    expect([blocked.status, ((await blocked.json()) as { error: { code: string } }).error.code]).toEqual([403, 'PASSWORD_CHANGE_REQUIRED']);
+    expect((await add('new2@bincheng.cn', {})).status).toBe(201);
+    expect((await t.request('/v1/binzhou/field-trips', { token: await t.login('binzhou', 'new2@bincheng.cn', 'first-pass-1') })).status).toBe(200);
+  });
+
   it('creates a person without login, filters by org unit and duty, pages with a cursor', async () => {
     for (let i = 0; i < 3; i++) {
       const res = await t.request('/v1/binzhou/people', { method: 'POST', token: admin, json: { name: `无账号${i}`, orgUnitId: 'wudi', duty: 'grassroots_cadre' } });
