@@ -18,7 +18,10 @@ import { noticeOf, one, pageStatus, type Kit, type Row, type Signed } from './ki
 interface Person { id: string; name: string; email: string | null; access: keyof typeof accessRoles; duty: keyof typeof dutyRoles | null; orgUnitId: string | null; phone: string | null; canLogin: boolean }
 interface Unit { id: string; name: string; level: keyof typeof orgLevels; type: keyof typeof orgTypes; parentId: string | null; sortOrder: number; establishedOn: string | null; children?: Unit[] }
 interface OutboxEntry { id: string; kind: string; ruleId: string | null; recipientEmail: string; subject: string; status: string; attempts: number; lastError: string | null; createdAt: string; sentAt: string | null }
-interface AuditEntry { id: string; at: string; actorId: string | null; action: string; resource: string; recordId: string | null; changes: Record<string, [unknown, unknown]> | null }
+interface AuditEntry { id: string; at: string; actorId: string | null; action: string; resource: string; recordId: string | null; changes: Record<string, unknown> | null }
+const shown = (v: unknown) => (v === null || v === undefined ? '（空）' : typeof v === 'string' ? v : JSON.stringify(v));
+/** A change as [before, after] reads `before → after`; anything else (an import's ids, a read's ids) as it is. */
+const changeText = (v: unknown) => (Array.isArray(v) && v.length === 2 ? `${shown(v[0])} → ${shown(v[1])}` : shown(v));
 
 /** A field the API cannot clear: left empty on an edit form, it is left as it is (not sent as null). */
 const keep = (spec: FieldSpec): FieldSpec => ({ ...spec, nullable: false });
@@ -250,7 +253,7 @@ export const adminPages = (kit: Kit) => {
     const people = await s.api<{ items: Person[] }>('GET', '/people?limit=200');
     const names = new Map((people.data?.items ?? []).map((p) => [p.id, p.name]));
     const items = res.data?.items ?? [];
-    const changes = (e: AuditEntry) => (e.changes ? Object.entries(e.changes).map(([k, [from, to]]) => `${k}：${from ?? '（空）'} → ${to ?? '（空）'}`).join('；').slice(0, 300) : '');
+    const changes = (e: AuditEntry) => (e.changes ? Object.entries(e.changes).map(([k, v]) => `${k}：${changeText(v)}`).join('；').slice(0, 300) : '');
     return adminPage(c, s, '审计日志', html`<form method="get" class="filters">
         <div class="field"><label for="a-resource">资源</label><input id="a-resource" name="resource" type="text" value="${q.resource ?? ''}"></div>
         <div class="field"><label for="a-action">操作</label><select id="a-action" name="action"><option value="">（全部）</option>${Object.entries(auditActions).map(([k, l]) => html`<option value="${k}"${q.action === k ? ' selected' : ''}>${l}</option>`)}</select></div>

@@ -107,7 +107,7 @@ describe('管理: the first steps of a new federation', () => {
     await page.close();
   });
 
-  it('CSV import: a file with a bad row is refused with the line and the reason and imports nothing; the corrected file imports every row', async () => {
+  it('CSV import: a file with a bad row is refused with the line and the reason and imports nothing; the corrected file imports every row and shows in the audit log', async () => {
     const page = await w.browser.newPage({ viewport: DESKTOP });
     await page.goto(`${w.base}/binzhou/admin/import`);
     await logIn(page, ADMIN2.email, ADMIN2.password);
@@ -126,6 +126,10 @@ describe('管理: the first steps of a new federation', () => {
     await submit(page, '导入');
     await expect(page.getByRole('status').textContent()).resolves.toBe('已导入 2 条住户记录。');
     expect(await countRows(w.t, 'binzhou', 'households')).toBe(before + 2);
+    // The import's audit entries (not field-by-field changes) read on the audit page too.
+    const audit = await page.goto(`${w.base}/binzhou/admin/audit?resource=households`);
+    expect(audit!.status()).toBe(200);
+    await expect(page.locator('table.records tbody tr').count()).resolves.toBeGreaterThanOrEqual(1);
     await page.close();
   });
 
