@@ -99,6 +99,12 @@ export interface FormInput {
   refs?: Record<string, keyof Choices>;
 }
 
+/** A reference shown as a list of names is labelled without its CSV header's “ID” (所属组织ID → 所属组织). */
+const labelOf = (name: string, spec: FieldSpec, f: FormInput) => {
+  const target = f.refs?.[name] ?? refTargets[name];
+  return spec.kind === 'ref' && target && target !== 'person' && f.choices[target] ? spec.label.replace(/ID$/, '') : spec.label;
+};
+
 export function recordForm(f: FormInput): Html {
   const errorOf = (name: string) => f.errors.filter((e) => e.path === name || e.path.startsWith(`${name}.`)).map((e) => e.message);
   const general = f.errors.filter((e) => !formFields(f.def).some(([name]) => e.path === name || e.path.startsWith(`${name}.`)));
@@ -120,7 +126,7 @@ export function recordForm(f: FormInput): Html {
           ${Object.entries(spec.values ?? {}).map(([k, l]) => html`<label class="choice"><input type="checkbox" name="${name}" value="${k}"${chosen.has(k) ? ' checked' : ''}> ${l}</label>`)}
           ${err}</fieldset>`;
       }
-      return html`<div class="field${messages.length ? ' invalid' : ''}"><label for="f-${name}">${spec.label}${mark}</label>${input(name, spec, f.values[name], f.choices, errId, f.refs ?? {})}${err}</div>`;
+      return html`<div class="field${messages.length ? ' invalid' : ''}"><label for="f-${name}">${labelOf(name, spec, f)}${mark}</label>${input(name, spec, f.values[name], f.choices, errId, f.refs ?? {})}${err}</div>`;
     })}
     <button type="submit" class="primary">${f.submitLabel}</button>
   </form>`;

@@ -71,9 +71,9 @@ describe('管理: the first steps of a new federation', () => {
     await Promise.all([phone.waitForNavigation(), b3.getByRole('link', { name: '去登记' }).click()]);
     await Promise.all([phone.waitForNavigation(), phone.getByRole('link', { name: '先新增住户' }).click()]);
     await phone.getByLabel('住址').fill('滨城区新立河东路1号');
-    await phone.getByLabel('所属组织').selectOption('bincheng');
+    await phone.getByLabel(/^所属组织\*?$/).selectOption('bincheng');
     await submit(phone, '保存');
-    await phone.getByLabel('住户').selectOption({ label: '滨城区新立河东路1号' });
+    await phone.getByLabel(/^住户\*?$/).selectOption({ label: '滨城区新立河东路1号' });
     await phone.getByLabel('走访日期').fill('2012-06-01');
     await phone.getByLabel('留守').check();
     await submit(phone, '保存');

@@ -52,12 +52,12 @@ describe('workbench: a cadre records her work', () => {
     await expectAccessible(page, 'household-visit-form');
     await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: '先新增住户' }).click()]);
     await page.getByLabel('住址').fill('滨城区某路10号');
-    await page.getByLabel('所属组织ID').selectOption('binzhou');
+    await page.getByLabel(/^所属组织\*?$/).selectOption('binzhou');
     await expectAccessible(page, 'household-form');
     await submit(page, '保存');
 
     expect(new URL(page.url()).pathname).toBe('/binzhou/records/household-visits/new');
-    await page.getByLabel('住户ID').selectOption({ label: '滨城区某路10号' });
+    await page.getByLabel(/^住户\*?$/).selectOption({ label: '滨城区某路10号' });
     await page.getByLabel('走访日期').fill('2012-06-01');
     await page.getByLabel('重病亡故').check();
     await submit(page, '保存');
@@ -75,7 +75,7 @@ describe('workbench: a cadre records her work', () => {
     await page.goto(`${w.base}/binzhou/records/household-visits/new`);
     await logIn(page);
     expect(new URL(page.url()).pathname).toBe('/binzhou/records/household-visits/new');
-    await page.getByLabel('住户ID').selectOption({ index: 1 });
+    await page.getByLabel(/^住户\*?$/).selectOption({ index: 1 });
     await page.getByLabel('走访日期').fill('');
     await submit(page, '保存');
     const date = page.locator('#f-visitedOn');
