@@ -14,7 +14,7 @@ export default defineConfig({
         plugins: [
           cloudflareTest({
             wrangler: { configPath: './wrangler.toml' },
-            miniflare: { bindings: { JWT_SECRET: 'worker-suite-secret-0123456789abcdefghijklmnopqrstuvwxyz' } },
+            miniflare: { bindings: { JWT_SECRET: 'worker-suite-secret-0123456789abcdefghijklmnopqrstuvwxyz', PUBLIC_BASE_URL: 'https://grassroots.test' } },
           }),
         ],
         test: {

@@ -30,7 +30,7 @@ const ConfigSchema = v.object({
   TOKEN_TTL_SECONDS: intString(8 * 3600, 60, 30 * 24 * 3600),
   MAX_BODY_BYTES: intString(1024 * 1024, 1024, 64 * 1024 * 1024),
   MAX_IMPORT_BYTES: intString(20 * 1024 * 1024, 1024, 100 * 1024 * 1024),
-  PUBLIC_BASE_URL: v.optional(v.pipe(v.string(), v.url()), 'http://localhost:8787'),
+  PUBLIC_BASE_URL: v.optional(v.pipe(v.string(), v.url('PUBLIC_BASE_URL 须为完整网址，例如 https://grassroots.example.org'))),
   CORS_ORIGINS: v.optional(
     v.pipe(
       v.string(),
@@ -51,17 +51,31 @@ export interface AppConfig {
   corsOrigins: string[];
 }
 
-export function parseConfig(vars: Record<string, unknown>): AppConfig {
-  const r = v.safeParse(ConfigSchema, vars);
-  if (!r.success) {
-    throw new Error('配置无效 (invalid configuration): ' + r.issues.map((i) => `${v.getDotPath(i)}: ${i.message}`).join('; '));
+/** Configuration that cannot work: each problem names its variable (never its value). */
+export class ConfigError extends Error {
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    super('配置无效 (invalid configuration): ' + problems.join('; '));
+    this.name = 'ConfigError';
+    this.problems = problems;
   }
+}
+
+/**
+ * The app's configuration from its variables. `requirePublicBaseUrl` (Workers): there is no local
+ * address to fall back on, and every email link and same-origin check depends on it.
+ */
+export function parseConfig(vars: Record<string, unknown>, opts: { requirePublicBaseUrl?: boolean } = {}): AppConfig {
+  const r = v.safeParse(ConfigSchema, vars);
+  const problems = r.success ? [] : r.issues.map((i) => `${v.getDotPath(i)}: ${i.message}`);
+  if (opts.requirePublicBaseUrl && vars.PUBLIC_BASE_URL === undefined) problems.push('PUBLIC_BASE_URL: 未设置（工作台的公网地址，例如 https://grassroots.example.org；邮件中的链接指向这里）');
+  if (!r.success || problems.length) throw new ConfigError(problems);
   const o = r.output;
   return {
     jwt: { secret: o.JWT_SECRET, issuer: o.JWT_ISSUER, audience: o.JWT_AUDIENCE, ttlSeconds: o.TOKEN_TTL_SECONDS },
     maxBodyBytes: o.MAX_BODY_BYTES,
     maxImportBytes: o.MAX_IMPORT_BYTES,
-    publicBaseUrl: o.PUBLIC_BASE_URL,
+    publicBaseUrl: o.PUBLIC_BASE_URL ?? 'http://localhost:8787',
     corsOrigins: o.CORS_ORIGINS,
   };
 }

@@ -4,11 +4,11 @@
  * HTTP protocol (Turso or sqld), at LIBSQL_URL_<ID> with LIBSQL_AUTH_TOKEN_<ID>.
  */
 import { createClient } from '@libsql/client/web';
-import { createApp } from './app.ts';
-import { parseConfig, tenantDatabaseFromVars, type AppDeps } from './env.ts';
+import { createApp, detectLang } from './app.ts';
+import { ConfigError, parseConfig, tenantDatabaseFromVars, type AppDeps } from './env.ts';
 import { TenantRegistry } from './tenants/registry.ts';
 import { makeDb, type Db } from './db/client.ts';
-import { AppError } from './lib/errors.ts';
+import { AppError, errorBody } from './lib/errors.ts';
 import { systemClock } from './lib/clock.ts';
 import { jsonLogger } from './lib/logger.ts';
 import { runScheduled } from './jobs/index.ts';
@@ -29,7 +29,7 @@ function runtime(env: Env) {
   const tenants = TenantRegistry.fromRaw(tenantConfigs);
   const clients = new Map<string, Db>();
   const deps: AppDeps = {
-    config: parseConfig(env),
+    config: parseConfig(env, { requirePublicBaseUrl: true }),
     tenants,
     clock: systemClock,
     log: jsonLogger(),
@@ -55,11 +55,35 @@ function runtime(env: Env) {
   return cache;
 }
 
+/**
+ * Workers have no start-up of their own: the first request or cron event builds the runtime. A
+ * configuration that cannot work is logged with the names of its variables, and requests get the
+ * one JSON error shape (503 MISCONFIGURED, naming the variables, no stack trace).
+ */
+function misconfigured(err: unknown): AppError | undefined {
+  if (!(err instanceof ConfigError)) return undefined;
+  jsonLogger().error('configuration_invalid', { problems: err.problems.join('; ') });
+  return new AppError('MISCONFIGURED', { detail: { zh: `服务配置不完整，请联系运维人员：${err.problems.join('；')}`, en: `The service is not fully configured: ${err.problems.join('; ')}` } });
+}
+
 export default {
   fetch(request, env, ctx) {
-    return runtime(env).app.fetch(request, env, ctx);
+    try {
+      return runtime(env).app.fetch(request, env, ctx);
+    } catch (err) {
+      const appErr = misconfigured(err);
+      if (!appErr) throw err;
+      return Response.json(errorBody(appErr, detectLang(request.headers.get('accept-language') ?? undefined), crypto.randomUUID()), { status: appErr.status, headers: { 'cache-control': 'no-store' } });
+    }
   },
   scheduled(controller, env, ctx) {
-    ctx.waitUntil(runScheduled(runtime(env).deps, controller.cron, new Date(controller.scheduledTime)).then(() => undefined));
+    let deps: AppDeps;
+    try {
+      deps = runtime(env).deps;
+    } catch (err) {
+      if (misconfigured(err)) return;
+      throw err;
+    }
+    ctx.waitUntil(runScheduled(deps, controller.cron, new Date(controller.scheduledTime)).then(() => undefined));
   },
 } satisfies ExportedHandler<Env>;

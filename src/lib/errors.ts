@@ -25,6 +25,7 @@ export const errorCodes = {
   UNSUPPORTED_MEDIA_TYPE: { status: 415, zh: '请求体须为 JSON（Content-Type: application/json）', en: 'The body must be JSON (Content-Type: application/json)' },
   INTERNAL: { status: 500, zh: '服务器内部错误，请稍后再试', en: 'Internal server error' },
   DATABASE_BUSY: { status: 503, zh: '数据库忙（另一个程序正在写入），请稍后重试', en: 'The database is busy (another process is writing); try again shortly' },
+  MISCONFIGURED: { status: 503, zh: '服务配置不完整，请联系运维人员', en: 'The service is not fully configured; contact its operators' },
   SERVICE_UNAVAILABLE: { status: 503, zh: '数据库暂时不可用，请稍后再试', en: 'The database is unavailable; try again later' },
 } as const satisfies Record<string, { status: number; zh: string; en: string }>;
 

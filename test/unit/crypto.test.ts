@@ -42,4 +42,12 @@ describe('JWT', () => {
   it('a config with a short JWT secret is refused', () => {
     expect(() => parseConfig({ JWT_SECRET: 'short' })).toThrow(/JWT_SECRET/);
   });
+
+  it('PUBLIC_BASE_URL: required where asked (Workers) and named when missing; a value that is not a URL is refused; set, it is used as given', () => {
+    const secret = { JWT_SECRET: 'unit-secret-0123456789abcdefghijklmnopqrstuvwxyz' };
+    expect(() => parseConfig(secret, { requirePublicBaseUrl: true })).toThrow(/PUBLIC_BASE_URL: 未设置/);
+    expect(() => parseConfig({ ...secret, PUBLIC_BASE_URL: 'grassroots.example.org' })).toThrow(/PUBLIC_BASE_URL/);
+    expect(parseConfig({ ...secret, PUBLIC_BASE_URL: 'https://gr.example.org' }, { requirePublicBaseUrl: true }).publicBaseUrl).toBe('https://gr.example.org');
+    expect(parseConfig(secret).publicBaseUrl).toBe('http://localhost:8787');
+  });
 });

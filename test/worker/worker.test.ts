@@ -47,6 +47,22 @@ async function login(tenant: string) {
   return ((await res.json()) as { token: string }).token;
 }
 
+describe('worker: configuration', () => {
+  it('without PUBLIC_BASE_URL every request is 503 MISCONFIGURED in the JSON error shape, naming the variable, with no stack trace', async () => {
+    const { PUBLIC_BASE_URL: _unset, ...rest } = workerEnv;
+    for (const path of ['/health', '/lixia/login', '/v1/lixia/me']) {
+      const res = await call(path, {}, rest as Env);
+      expect(res.status, path).toBe(503);
+      const body = (await res.json()) as { error: { code: string; message: string; requestId: string } };
+      expect(body.error.code).toBe('MISCONFIGURED');
+      expect(body.error.message).toContain('PUBLIC_BASE_URL');
+      expect(body.error.message).not.toMatch(/at .+\.ts|Error:/);
+    }
+    // With it set, the same worker serves.
+    expect((await call('/health')).status).toBe(200);
+  });
+});
+
 describe('worker: the workbench inside workerd', () => {
   it('a form login sets the HttpOnly Secure session cookie; 我的任务 then renders over the HTTP database, in Chinese', async () => {
     const form = new URLSearchParams({ email: dbs.lixia.adminEmail, password: dbs.lixia.adminPassword });
