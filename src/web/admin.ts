@@ -13,7 +13,7 @@ import { localDateTime } from '../lib/time.ts';
 import type { FieldError } from '../lib/errors.ts';
 import { page, csrfInput, type Html } from './layout.ts';
 import { bodyFromForm, recordForm, type Choices, type FormDef } from './forms.ts';
-import { noticeOf, one, pageStatus, type Kit, type Row, type Signed } from './kit.ts';
+import { noticeOf, one, type Kit, type Row, type Signed } from './kit.ts';
 
 interface Person { id: string; name: string; email: string | null; access: keyof typeof accessRoles; duty: keyof typeof dutyRoles | null; orgUnitId: string | null; phone: string | null; canLogin: boolean }
 interface Unit { id: string; name: string; level: keyof typeof orgLevels; type: keyof typeof orgTypes; parentId: string | null; sortOrder: number; establishedOn: string | null; children?: Unit[] }
@@ -68,7 +68,7 @@ function importErrors(resource: string, errors: FieldError[]): Html {
 
 export const adminPages = (kit: Kit) => {
   const app = new Hono();
-  const { sameOrigin, signedInPage, signedInPost, errorPage } = kit;
+  const { sameOrigin, signedInPage, signedInPost, errorPage, refusedPage } = kit;
   const admin = kit.forAccess(['admin'], '管理');
   const adminPage = (c: Context, s: Signed, title: string, body: Html, status: 200 | 400 | 403 = 200) =>
     c.html(page({ tenant: s.tenant, title, viewer: s.viewer, notice: noticeOf(c), body: html`<p><a href="/${s.tenant.id}/admin">返回管理</a></p>${body}` }), status);
@@ -96,7 +96,7 @@ export const adminPages = (kit: Kit) => {
     const q = c.req.query('q') ?? '';
     const cursor = c.req.query('cursor');
     const res = await s.api<{ items: Person[]; nextCursor: string | null }>('GET', `/people?${new URLSearchParams({ limit: '100', ...(q ? { q } : {}), ...(cursor ? { cursor } : {}) })}`);
-    if (!res.ok) return errorPage(c, s.tenant, pageStatus(res.status), res.error!.message, s.viewer);
+    if (!res.ok) return refusedPage(c, s, res);
     const names = new Map((await units(s)).map((u) => [u.id, u.name]));
     return adminPage(c, s, '人员', html`<p><a class="button primary" href="${base(s)}/people/new">新增人员</a></p>
       <form method="get" class="search"><label for="q">按姓名查找</label> <input id="q" name="q" type="text" value="${q}"> <button type="submit">查找</button></form>
@@ -153,19 +153,19 @@ export const adminPages = (kit: Kit) => {
   app.post('/:tenant/admin/people/:id/password', sameOrigin, signedInPost(admin(async (c, s, form) => {
     const id = c.req.param('id') ?? '';
     const res = await s.api('PATCH', `/people/${encodeURIComponent(id)}`, { password: one(form.password) ?? '' });
-    if (!res.ok) return errorPage(c, s.tenant, pageStatus(res.status), res.error!.fields.map((e) => e.message).join('；') || res.error!.message, s.viewer);
+    if (!res.ok) return refusedPage(c, s, res, res.error!.fields.map((e) => e.message).join('；') || undefined);
     return c.redirect(`${base(s)}/people/${encodeURIComponent(id)}?notice=passwordReset`, 303);
   })));
   app.post('/:tenant/admin/people/:id/delete', sameOrigin, signedInPost(admin(async (c, s) => {
     const res = await s.api('DELETE', `/people/${encodeURIComponent(c.req.param('id') ?? '')}`);
-    if (!res.ok) return errorPage(c, s.tenant, pageStatus(res.status), res.error!.message, s.viewer);
+    if (!res.ok) return refusedPage(c, s, res);
     return c.redirect(`${base(s)}/people?notice=deleted`, 303);
   })));
 
   // ---------------------------------------------------------------- org units
   app.get('/:tenant/admin/org-units', signedInPage(admin(async (c, s) => {
     const res = await s.api<{ items: Unit[] }>('GET', '/org-units');
-    if (!res.ok) return errorPage(c, s.tenant, pageStatus(res.status), res.error!.message, s.viewer);
+    if (!res.ok) return refusedPage(c, s, res);
     const tree = (list: Unit[]): Html => html`<ul class="tree">${list.map((u) => html`<li data-unit="${u.id}"><a href="${base(s)}/org-units/${u.id}">${u.name}</a> <span class="muted">${orgLevels[u.level]} · ${orgTypes[u.type]}</span>
       <a class="button small" href="${base(s)}/org-units/new?parentId=${u.id}">新增下级<span class="sr-only">（${u.name}）</span></a>${u.children?.length ? tree(u.children) : ''}</li>`)}</ul>`;
     return adminPage(c, s, '组织', tree(res.data.items));
@@ -227,7 +227,7 @@ export const adminPages = (kit: Kit) => {
     const status = c.req.query('status');
     const cursor = c.req.query('cursor');
     const res = await s.api<{ items: OutboxEntry[]; nextCursor: string | null }>('GET', `/outbox?${new URLSearchParams({ limit: '100', ...(status ? { status } : {}), ...(cursor ? { cursor } : {}) })}`);
-    if (!res.ok) return errorPage(c, s.tenant, pageStatus(res.status), res.error!.message, s.viewer);
+    if (!res.ok) return refusedPage(c, s, res);
     const tz = s.tenant.timeZone;
     return adminPage(c, s, '发件箱', html`<nav class="subnav" aria-label="按状态">${[['', '全部'], ...Object.entries(outboxStatuses)].map(([k, l]) => html`<a href="?${new URLSearchParams(k ? { status: k } : {})}"${(status ?? '') === k ? html` aria-current="page"` : ''}>${l}</a>`)}</nav>
       ${res.data.items.length
@@ -240,7 +240,7 @@ export const adminPages = (kit: Kit) => {
   })));
   app.post('/:tenant/admin/outbox/:id/retry', sameOrigin, signedInPost(admin(async (c, s) => {
     const res = await s.api('POST', `/outbox/${encodeURIComponent(c.req.param('id') ?? '')}/retry`);
-    if (!res.ok) return errorPage(c, s.tenant, pageStatus(res.status), res.status === 404 ? '这封邮件不是发送失败的状态，无需重发。' : res.error!.message, s.viewer);
+    if (!res.ok) return refusedPage(c, s, res, res.status === 404 ? '这封邮件不是发送失败的状态，无需重发。' : undefined);
     return c.redirect(`${base(s)}/outbox?notice=retried`, 303);
   })));
 

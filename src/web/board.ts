@@ -10,7 +10,7 @@ import { cnDate, localDate } from '../lib/time.ts';
 import { statuses, type Status } from '../rules/status.ts';
 import { cellText, severity, type Heatmap } from '../rules/heatmap.ts';
 import { page, statusBadge, type Html } from './layout.ts';
-import { pageStatus, type Kit, type Result, type Signed } from './kit.ts';
+import { type Kit, type Result, type Signed } from './kit.ts';
 import { resultCards } from './tasks.ts';
 
 /** Most rows a board list shows; the CSV has them all. */
@@ -95,7 +95,7 @@ export const boardPages = (kit: Kit) => {
   const csvOr = async (c: Context, s: Signed, apiPath: string, render: () => Promise<Response>) => {
     if (c.req.query('format') !== 'csv') return render();
     const res = await s.api.raw(apiPath);
-    if (!res.ok) return kit.errorPage(c, s.tenant, pageStatus(res.status), '无法导出，请检查筛选条件。', s.viewer);
+    if (!res.ok) return kit.refusedPage(c, s, res, '无法导出，请检查筛选条件。');
     return res;
   };
 
@@ -104,7 +104,7 @@ export const boardPages = (kit: Kit) => {
     const query = unit ? `?${new URLSearchParams({ orgUnit: unit })}` : '';
     return csvOr(c, s, `/compliance/heatmap${query}${query ? '&' : '?'}format=csv`, async () => {
       const res = await s.api<HeatmapView>('GET', `/compliance/heatmap${query}`);
-      if (!res.ok) return kit.errorPage(c, s.tenant, pageStatus(res.status), res.status === 404 ? '未找到这个组织，或它不在您的督办范围内。' : res.error!.message, s.viewer);
+      if (!res.ok) return kit.refusedPage(c, s, res, res.status === 404 ? '未找到这个组织，或它不在您的督办范围内。' : undefined);
       const map = res.data;
       const crumbs = html`<nav class="crumbs" aria-label="组织层级"><ol>${map.orgUnit.path.map((u, i) => (i === map.orgUnit.path.length - 1 ? html`<li aria-current="page">${u.name}</li>` : html`<li><a href="/${s.tenant.id}/board?unit=${u.id}">${u.name}</a></li>`))}</ol></nav>`;
       return boardPage('督办看板', 'heatmap', c, s, html`${crumbs}<p class="muted">截至 ${cnDate(map.today)}。点组织名看其下级，点格子看名单。</p>${legend}${heatTable(s.tenant.id, map)}${csvLink(c)}`);
@@ -120,7 +120,7 @@ export const boardPages = (kit: Kit) => {
     if (q.status) params.set('status', q.status);
     return csvOr(c, s, `/compliance?${params}&format=csv`, async () => {
       const res = await s.api<{ items: Result[] }>('GET', `/compliance?${params}`);
-      if (!res.ok) return kit.errorPage(c, s.tenant, pageStatus(res.status), res.error!.message, s.viewer);
+      if (!res.ok) return kit.refusedPage(c, s, res);
       const rule = q.rule ? s.tenant.rules.find((r) => r.id === q.rule) : undefined;
       const title = `${rule ? `${rule.id} ${rule.title}` : '全部事项'}`;
       return boardPage('督办名单', 'other', c, s, html`<p><a href="/${s.tenant.id}/board${q.unit ? `?unit=${encodeURIComponent(q.unit)}` : ''}">返回热力图</a></p>${resultTable(s.tenant.id, res.data.items, title)}${csvLink(c)}`);
@@ -131,7 +131,7 @@ export const boardPages = (kit: Kit) => {
     const params = new URLSearchParams({ status: 'missed', limit: String(LIST_LIMIT) });
     return csvOr(c, s, `/compliance?${params}&format=csv`, async () => {
       const res = await s.api<{ items: Result[] }>('GET', `/compliance?${params}`);
-      if (!res.ok) return kit.errorPage(c, s.tenant, pageStatus(res.status), res.error!.message, s.viewer);
+      if (!res.ok) return kit.refusedPage(c, s, res);
       return boardPage('逾期清单', 'overdue', c, s, html`<p class="muted">期限已过、仍未完成的事项（近一年内的期间），按期限排序。</p>${resultTable(s.tenant.id, res.data.items, '逾期未完成')}${csvLink(c)}`);
     });
   })));
@@ -146,7 +146,7 @@ export const boardPages = (kit: Kit) => {
     const params = new URLSearchParams({ from: `${month}-01`, to: last, limit: String(LIST_LIMIT) });
     return csvOr(c, s, `/deadlines?${params}&format=csv`, async () => {
       const res = await s.api<{ items: Result[]; nextCursor: string | null }>('GET', `/deadlines?${params}`);
-      if (!res.ok) return kit.errorPage(c, s.tenant, pageStatus(res.status), res.error!.message, s.viewer);
+      if (!res.ok) return kit.refusedPage(c, s, res);
       const byDay = groupBy(res.data.items, (r) => r.due);
       const [y, m] = month.split('-').map(Number);
       const grid = html`<table class="calendar"><caption>${y}年${m}月</caption><thead><tr>${['一', '二', '三', '四', '五', '六', '日'].map((d) => html`<th scope="col">周${d}</th>`)}</tr></thead>
@@ -175,7 +175,7 @@ export const boardPages = (kit: Kit) => {
       const person = await s.api<{ name: string }>('GET', `/people/${encodeURIComponent(id)}`);
       if (!person.ok) return kit.errorPage(c, s.tenant, 404, '未找到这名人员，或她不在您的督办范围内。', s.viewer);
       const res = await s.api<{ items: Result[] }>('GET', `/compliance/people/${encodeURIComponent(id)}`);
-      if (!res.ok) return kit.errorPage(c, s.tenant, pageStatus(res.status), res.error!.message, s.viewer);
+      if (!res.ok) return kit.refusedPage(c, s, res);
       const body = res.data.items.length ? resultCards(s.tenant, res.data.items, { showSubject: () => false }) : html`<p class="muted">她目前没有考核事项。</p>`;
       return boardPage(`${person.data.name}的考核事项`, 'other', c, s, html`${body}${csvLink(c)}`);
     });

@@ -143,5 +143,8 @@ export function webKit(deps: AppDeps, fetchApi: ApiFetch) {
       ((c: Context, s: Signed, form?: Form) =>
         allowed.includes(s.me.access) ? (handler as PostHandler)(c, s, form as Form) : errorPage(c, s.tenant, 403, `${what}仅供${allowed.map((a) => ({ admin: '管理员', supervisor: '督导', member: '成员' })[a]).join('和')}使用。`, s.viewer)) as H;
 
-  return { deps, fetchApi, tenantOf, errorPage, signedIn, sameOrigin, signedInPage, signedInPost, forAccess };
+  /** The page for an API refusal: its status (403, 404, else 400) and its Chinese message, or the page's own. */
+  const refusedPage = (c: Context, s: Signed, res: { status: number; error?: { message: string } }, message?: string) => errorPage(c, s.tenant, pageStatus(res.status), message ?? res.error!.message, s.viewer);
+
+  return { deps, fetchApi, tenantOf, errorPage, refusedPage, signedIn, sameOrigin, signedInPage, signedInPost, forAccess };
 }

@@ -13,7 +13,7 @@ import { toCell } from '../records/fields.ts';
 import type { Api } from './api.ts';
 import { page, csrfInput, type Viewer } from './layout.ts';
 import { bodyFromForm, recordForm, type Choices } from './forms.ts';
-import { backHere, noticeOf, one, pageStatus, safeNext, type Kit, type Me, type Row } from './kit.ts';
+import { backHere, noticeOf, one, safeNext, type Kit, type Me, type Row } from './kit.ts';
 
 export const recordPages = (kit: Kit) => {
   const app = new Hono();

@@ -10,7 +10,7 @@ import type { Rule } from '../rules/schema.ts';
 import { resourceByPath, resources } from '../records/resources.ts';
 import { cnDate } from '../lib/time.ts';
 import { page, statusBadge } from './layout.ts';
-import { noticeOf, pageStatus, type Kit, type Result, type Row } from './kit.ts';
+import { noticeOf, type Kit, type Result, type Row } from './kit.ts';
 
 /** The form that records what a rule counts, prefilled with what the rule matches on. */
 function recordLink(tenant: TenantConfig, rule: Rule | undefined, r: Result): string | undefined {
@@ -70,7 +70,7 @@ export const taskPages = (kit: Kit) =>
       const res = rule
         ? await s.api<{ items: Result[] }>('GET', `/compliance?${new URLSearchParams({ rule, limit: '1000' })}`)
         : await s.api<{ items: Result[] }>('GET', `/compliance/people/${s.me.id}`);
-      if (!res.ok) return kit.errorPage(c, tenant, pageStatus(res.status), res.error!.message, s.viewer);
+      if (!res.ok) return kit.refusedPage(c, s, res);
       const items = res.data.items.filter((r) => (!period || r.period.key === period) && (!subject || r.subject.id === subject) && (rule || r.subject.personId === s.me.id));
       const body = items.length
         ? html`${rule ? html`<p><a href="/${tenant.id}/tasks">查看我的全部任务</a></p>` : ''}${resultCards(tenant, items, { recordFor: s.me.id, showSubject: (r) => r.subject.personId !== s.me.id })}`
