@@ -156,7 +156,7 @@ export async function check({ deps, dbs, values, out }: CliContext): Promise<num
   const state = (queued: boolean) => (values['dry-run'] ? (queued ? '已在队' : '将入队') : queued ? '新入队' : '已在队');
   for (const e of res.emails) out(`  ${state(e.queued)}  ${emailKinds[e.kind as keyof typeof emailKinds] ?? e.kind}  ${e.to}  ${e.subject}`);
   if (values['dry-run']) out('  （演练：未入队、未发送）');
-  else out(`  入队 ${res.enqueued}，已在队中 ${res.alreadyQueued}；发送 ${res.delivery?.sent ?? 0}，待重试 ${res.delivery?.retrying ?? 0}，失败 ${res.delivery?.failed ?? 0}`);
+  else out(`  入队 ${res.enqueued}，已在队中 ${res.alreadyQueued}；发送 ${res.delivery?.sent ?? 0}，待重试 ${res.delivery?.retrying ?? 0}，失败 ${res.delivery?.failed ?? 0}${res.delivery?.waiting ? `；未配置 SMTP，${res.delivery.waiting} 封在发件箱等待` : ''}`);
   if (!values['dry-run']) await recordManualRun(db, asOf, deps.clock.now(), 'manual (cli)');
   return 0;
 }

@@ -20,6 +20,8 @@ export interface MailTransport {
   describe: string;
   send(msg: OutgoingEmail): Promise<void>;
   close?(): Promise<void>;
+  /** Nothing can be sent (no SMTP on Workers): mail waits in the outbox, spending none of its attempts. */
+  unconfigured?: true;
 }
 
 export interface SmtpSettings {
@@ -71,9 +73,13 @@ export function smtpSettings(tenantId: string, vars: Record<string, unknown>): S
   };
 }
 
-/** A transport that refuses: deliveries stay in the outbox, with this reason, until SMTP is configured. */
+/**
+ * No SMTP configured (Workers have no file to write .eml to): deliveries are not attempted and the
+ * mail waits in the outbox, its attempts untouched, until SMTP is configured; the outbox says so.
+ */
 export const unconfiguredTransport = (tenantId: string): MailTransport => ({
   describe: 'unconfigured',
+  unconfigured: true,
   send: async () => {
     throw new Error(`SMTP 未配置（${tenantId}）：请设置 SMTP_HOST 等`);
   },

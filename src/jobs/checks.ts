@@ -3,7 +3,7 @@
  * deliver (claim, send, mark; failures retried with backoff, never dropped).
  * The Workers cron, the Node scheduler, the API and the CLI all come here.
  */
-import { and, desc, eq, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
+import { and, count, desc, eq, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import { ulid } from 'ulid';
 import type { AppDeps } from '../env.ts';
 import type { Db } from '../db/client.ts';
@@ -36,6 +36,8 @@ export interface DeliveryOutcome {
   sent: number;
   retrying: number;
   failed: number;
+  /** Mail left in the outbox because no SMTP is configured (nothing was attempted). */
+  waiting: number;
 }
 
 /** The day after which this run must pick up: the last successful daily check before `asOf`, at most a month back. */
@@ -148,9 +150,15 @@ export async function deliverOutbox(deps: AppDeps, tenant: TenantConfig, db: Db,
   const stale = new Date(now.getTime() - STALE_SENDING_MS).toISOString();
   const ready = or(and(eq(outbox.status, 'pending'), lte(outbox.nextAttemptAt, now.toISOString())), and(eq(outbox.status, 'sending'), lt(outbox.claimedAt, stale)));
   const candidates = await db.select({ id: outbox.id }).from(outbox).where(ready).orderBy(outbox.createdAt).limit(limit);
-  const outcome: DeliveryOutcome = { sent: 0, retrying: 0, failed: 0 };
+  const outcome: DeliveryOutcome = { sent: 0, retrying: 0, failed: 0, waiting: 0 };
   if (!candidates.length) return outcome;
   const transport = deps.mail(tenant);
+  if (transport.unconfigured) {
+    // Nothing could be sent: no row is claimed, no attempt spent; the mail goes out once SMTP is configured.
+    const [{ n }] = await db.select({ n: count() }).from(outbox).where(inArray(outbox.status, ['pending', 'sending']));
+    deps.log.warn('mail_not_configured', { tenant: tenant.id, waiting: n });
+    return { ...outcome, waiting: n };
+  }
   try {
     for (const { id } of candidates) {
       const [row] = await db

@@ -34,7 +34,7 @@ type Job = (ctx: JobContext) => Promise<string | void>;
 /** 08:00 Beijing time: evaluate as of the slot, queue reminders, notices, escalations and digests, deliver. */
 const dailyCheck: Job = async ({ deps, tenant, db, scheduledFor }) => {
   const out = await runCheck(deps, tenant, db, { asOf: scheduledFor });
-  return `since ${out.since}: planned ${out.planned}, queued ${out.enqueued}, sent ${out.delivery?.sent ?? 0}, retrying ${out.delivery?.retrying ?? 0}`;
+  return `since ${out.since}: planned ${out.planned}, queued ${out.enqueued}, sent ${out.delivery?.sent ?? 0}, retrying ${out.delivery?.retrying ?? 0}, waiting for SMTP ${out.delivery?.waiting ?? 0}`;
 };
 
 /** Every 10 minutes: retry what is due in the outbox. Claims make it safe to run concurrently, so no run ledger. */

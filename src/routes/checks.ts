@@ -22,7 +22,7 @@ const RunResult = v.object({
   enqueued: v.number(),
   alreadyQueued: v.number(),
   emails: v.array(v.object({ key: v.string(), kind: v.string(), to: v.string(), subject: v.string(), queued: v.boolean() })),
-  delivery: v.optional(v.object({ sent: v.number(), retrying: v.number(), failed: v.number() })),
+  delivery: v.optional(v.object({ sent: v.number(), retrying: v.number(), failed: v.number(), waiting: v.pipe(v.number(), v.description('未配置 SMTP，留在发件箱等待的邮件数（不消耗重试次数）')) })),
 });
 const OutboxQuery = v.strictObject({
   ...PageQuery,
@@ -30,6 +30,7 @@ const OutboxQuery = v.strictObject({
   kind: v.optional(v.picklist(['reminder', 'overdue', 'escalation', 'digest'])),
   rule: v.optional(v.pipe(v.string(), v.maxLength(20))),
 });
+const MailState = v.object({ configured: v.pipe(v.boolean(), v.description('能否发送邮件（已配置 SMTP 或在 Node 上写 .eml 文件）')), transport: v.pipe(v.string(), v.description('发送方式，如 smtp://smtp.126.com:465、eml:data/mail/lixia、unconfigured')) });
 const OutboxEntry = v.object({
   id: v.string(),
   key: v.string(),
@@ -60,7 +61,7 @@ export const checkRoutes = (deps: AppDeps) =>
         return c.json(out);
       },
     )
-    .get('/outbox', doc({ tag: '督办提醒', summary: '邮件发件箱（管理员）', ok: { schema: v.object({ items: v.array(OutboxEntry), nextCursor: v.nullable(v.string()) }) } }), requireAccess('admin'), validate('query', OutboxQuery), async (c) => {
+    .get('/outbox', doc({ tag: '督办提醒', summary: '邮件发件箱（管理员）', description: 'mail.configured 为 false 时（Workers 上未配置 SMTP），邮件留在发件箱等待，不消耗重试次数，配置后再发送。', ok: { schema: v.object({ items: v.array(OutboxEntry), nextCursor: v.nullable(v.string()), mail: MailState }) } }), requireAccess('admin'), validate('query', OutboxQuery), async (c) => {
       const q = c.req.valid('query');
       const before = q.cursor;
       const conds: (SQL | undefined)[] = [
@@ -76,7 +77,8 @@ export const checkRoutes = (deps: AppDeps) =>
         .orderBy(desc(outbox.id))
         .limit(q.limit + 1);
       const page = rows.slice(0, q.limit);
-      return c.json({ items: page, nextCursor: rows.length > q.limit ? encodeCursor(page[page.length - 1].id) : null });
+      const transport = deps.mail(c.var.tenant);
+      return c.json({ items: page, nextCursor: rows.length > q.limit ? encodeCursor(page[page.length - 1].id) : null, mail: { configured: !transport.unconfigured, transport: transport.describe } });
     })
     .post('/outbox/:id/retry', doc({ tag: '督办提醒', summary: '重新发送一封失败的邮件（管理员）', ok: { schema: OutboxEntry } }), requireAccess('admin'), validate('param', IdParam), async (c) => {
       const [row] = await c.var.db

@@ -226,10 +226,10 @@ export const adminPages = (kit: Kit) => {
   app.get('/:tenant/admin/outbox', signedInPage(admin(async (c, s) => {
     const status = c.req.query('status');
     const cursor = c.req.query('cursor');
-    const res = await s.api<{ items: OutboxEntry[]; nextCursor: string | null }>('GET', `/outbox?${new URLSearchParams({ limit: '100', ...(status ? { status } : {}), ...(cursor ? { cursor } : {}) })}`);
+    const res = await s.api<{ items: OutboxEntry[]; nextCursor: string | null; mail: { configured: boolean } }>('GET', `/outbox?${new URLSearchParams({ limit: '100', ...(status ? { status } : {}), ...(cursor ? { cursor } : {}) })}`);
     if (!res.ok) return refusedPage(c, s, res);
     const tz = s.tenant.timeZone;
-    return adminPage(c, s, '发件箱', html`<nav class="subnav" aria-label="按状态">${[['', '全部'], ...Object.entries(outboxStatuses)].map(([k, l]) => html`<a href="?${new URLSearchParams(k ? { status: k } : {})}"${(status ?? '') === k ? html` aria-current="page"` : ''}>${l}</a>`)}</nav>
+    return adminPage(c, s, '发件箱', html`${res.data.mail.configured ? '' : html`<p class="error" role="alert">未配置发送邮件的服务器（SMTP_HOST 等）：提醒邮件留在发件箱中等待，不会被标为失败，配置后自动发出。</p>`}<nav class="subnav" aria-label="按状态">${[['', '全部'], ...Object.entries(outboxStatuses)].map(([k, l]) => html`<a href="?${new URLSearchParams(k ? { status: k } : {})}"${(status ?? '') === k ? html` aria-current="page"` : ''}>${l}</a>`)}</nav>
       ${res.data.items.length
         ? html`<div class="scroll" role="region" aria-label="邮件列表" tabindex="0"><table class="records"><caption>邮件（本页 ${res.data.items.length} 封）</caption><thead><tr><th scope="col">入队时间</th><th scope="col">类型</th><th scope="col">收件人</th><th scope="col">主题</th><th scope="col">状态</th><th scope="col">操作</th></tr></thead>
           <tbody>${res.data.items.map((m) => html`<tr data-outbox="${m.id}" data-status="${m.status}"><td>${localDateTime(new Date(m.createdAt), tz)}</td><td>${outboxKinds[m.kind] ?? m.kind}</td><td>${m.recipientEmail}</td><td>${m.subject}</td>

@@ -7,6 +7,10 @@ import { startSmtp, type TestSmtp } from '../support/smtp.ts';
 import { runScheduled } from '../../src/jobs/index.ts';
 import { deliverOutbox } from '../../src/jobs/checks.ts';
 import type { Logger } from '../../src/lib/logger.ts';
+import { tmpdir } from 'node:os';
+import { nodeMail } from '../../src/node-runtime.ts';
+import { unconfiguredTransport } from '../../src/email/transport.ts';
+import { outbox } from '../../db/schema.ts';
 
 let smtp: TestSmtp;
 beforeAll(async () => {
@@ -14,7 +18,7 @@ beforeAll(async () => {
 });
 afterAll(() => smtp.close());
 
-type Run = { planned: number; enqueued: number; alreadyQueued: number; since: string; emails: { kind: string; to: string; subject: string; key: string }[]; delivery?: { sent: number; retrying: number; failed: number } };
+type Run = { planned: number; enqueued: number; alreadyQueued: number; since: string; emails: { kind: string; to: string; subject: string; key: string }[]; delivery?: { sent: number; retrying: number; failed: number; waiting: number } };
 const run = async (t: TestApp, tenant: string, body: Record<string, unknown>) => {
   const res = await t.request(`/v1/${tenant}/checks/run`, { method: 'POST', token: await t.adminToken(tenant), json: body });
   expect(res.status).toBe(200);
@@ -73,7 +77,7 @@ describe('Binzhou: a county with no plan on 2012-04-21', () => {
   it('with SMTP down the emails stay in the outbox; the next delivery sends them; none are lost', async () => {
     smtp.refuse = true;
     const out = await run(t, 'binzhou', { asOf: '2012-04-21' });
-    expect(out.delivery).toEqual({ sent: 0, retrying: out.enqueued, failed: 0 });
+    expect(out.delivery).toEqual({ sent: 0, retrying: out.enqueued, failed: 0, waiting: 0 });
     const outbox = (await (await t.request('/v1/binzhou/outbox?status=pending', { token: await t.adminToken('binzhou') })).json()) as { items: { attempts: number; lastError: string }[] };
     expect(outbox.items).toHaveLength(out.enqueued);
     expect(outbox.items.every((i) => i.attempts === 1 && /451|unavailable/i.test(i.lastError))).toBe(true);
@@ -180,6 +184,42 @@ describe('the embedded default without SMTP', () => {
       const eml = readFileSync(join(dir, files[0]), 'utf8');
       expect(eml).toMatch(/^Subject: =\?UTF-8\?/m);
       expect(lines.filter((l) => l.includes('mail_written'))).toHaveLength(out.enqueued);
+    } finally {
+      t.close();
+    }
+  });
+});
+
+describe('Workers without SMTP (unconfiguredTransport)', () => {
+  it('mail waits in the outbox with no attempt spent however often delivery runs; the outbox says so; once SMTP is configured it is sent, once', async () => {
+    let configured = false;
+    const warnings: string[] = [];
+    const log: Logger = { info: () => {}, warn: (e, f) => warnings.push(JSON.stringify({ e, ...f })), error: () => {} };
+    const smtpMail = nodeMail(smtp.vars, tmpdir(), log);
+    smtp.messages.length = 0;
+    smtp.refuse = false;
+    const t = await makeTestApp({ now: '2012-04-21T00:00:30Z', log, mail: (tenant) => (configured ? smtpMail(tenant) : unconfiguredTransport(tenant.id)) });
+    try {
+      const out = await run(t, 'binzhou', { asOf: '2012-04-21' });
+      expect(out.enqueued).toBeGreaterThan(0);
+      expect(out.delivery).toEqual({ sent: 0, retrying: 0, failed: 0, waiting: out.enqueued });
+      const db = t.deps.database(t.deps.tenants.get('binzhou')!);
+      // Three days of hourly deliveries: nothing is attempted, nothing turns failed.
+      for (let h = 1; h <= 72; h++) {
+        t.setNow(new Date(Date.parse('2012-04-21T00:00:30Z') + h * 3600_000).toISOString());
+        await deliverOutbox(t.deps, t.deps.tenants.get('binzhou')!, db);
+      }
+      const rows = await db.select({ status: outbox.status, attempts: outbox.attempts }).from(outbox);
+      expect(new Set(rows.map((r) => `${r.status}/${r.attempts}`))).toEqual(new Set(['pending/0']));
+      expect(warnings.some((w) => w.includes('mail_not_configured') && w.includes(`"waiting":${out.enqueued}`))).toBe(true);
+      const list = (await (await t.request('/v1/binzhou/outbox', { token: await t.adminToken('binzhou') })).json()) as { mail: { configured: boolean; transport: string } };
+      expect(list.mail).toEqual({ configured: false, transport: 'unconfigured' });
+
+      configured = true;
+      const sent = await deliverOutbox(t.deps, t.deps.tenants.get('binzhou')!, db);
+      expect(sent).toEqual({ sent: out.enqueued, retrying: 0, failed: 0, waiting: 0 });
+      expect(smtp.messages).toHaveLength(out.enqueued);
+      expect((await deliverOutbox(t.deps, t.deps.tenants.get('binzhou')!, db)).sent).toBe(0);
     } finally {
       t.close();
     }
