@@ -63,6 +63,16 @@ describe('worker: configuration', () => {
   });
 });
 
+describe('worker: OpenAPI without zod in the bundle', () => {
+  it('/openapi.json is generated inside workerd from the valibot schemas (zod is replaced by a stand-in that would throw)', async () => {
+    const res = await call('/openapi.json');
+    expect(res.status).toBe(200);
+    const spec = (await res.json()) as { openapi: string; paths: Record<string, unknown> };
+    expect(spec.openapi).toMatch(/^3\./);
+    expect(Object.keys(spec.paths)).toContain('/v1/{tenant}/compliance/heatmap');
+  });
+});
+
 describe('worker: the workbench inside workerd', () => {
   it('a form login sets the HttpOnly Secure session cookie; 我的任务 then renders over the HTTP database, in Chinese', async () => {
     const form = new URLSearchParams({ email: dbs.lixia.adminEmail, password: dbs.lixia.adminPassword });
