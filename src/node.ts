@@ -19,6 +19,25 @@ import type { AppDeps } from './env.ts';
 /** public/ (the browser files), relative to the working directory as serveStatic wants it. */
 const PUBLIC_DIR = relative(process.cwd(), fileURLToPath(new URL('../public', import.meta.url))) || '.';
 
+/**
+ * Every tenant's database made ready: WAL on local files, migrations applied, the root org unit and a
+ * bootstrap admin on first start (her one-time password is printed once). `npm start` and `npm run dev:worker`.
+ */
+export async function prepareLocalTenants(deps: AppDeps, dbs: ReturnType<typeof buildNodeDeps>['dbs'], print: (s: string) => void) {
+  for (const tenant of deps.tenants.list()) {
+    await dbs.prepare(tenant);
+    const db = deps.database(tenant);
+    await migrateTenantDb(db);
+    const result = await provisionTenant(db, tenant, deps.clock.now());
+    if (result.bootstrapAdmin) {
+      print(
+        `\n[${tenant.id}] ${tenant.name}：已创建初始管理员（密码只显示这一次，请登录后修改）\n` +
+          `  邮箱 email:    ${result.bootstrapAdmin.email}\n  密码 password: ${result.bootstrapAdmin.password}\n`,
+      );
+    }
+  }
+}
+
 /** The cron table of wrangler.toml, run in-process (UTC); each firing calls the same job code as Workers' scheduled(). */
 export function startCrons(deps: AppDeps): Cron[] {
   return Object.keys(cronTable).map(
@@ -32,18 +51,7 @@ export function startCrons(deps: AppDeps): Cron[] {
 
 export async function startNodeServer(vars: NodeJS.ProcessEnv = process.env, log: Logger = jsonLogger(), print: (s: string) => void = console.log) {
   const { deps, settings, dbs } = buildNodeDeps(vars, log);
-  for (const tenant of deps.tenants.list()) {
-    await dbs.prepare(tenant);
-    const db = deps.database(tenant);
-    await migrateTenantDb(db);
-    const result = await provisionTenant(db, tenant, deps.clock.now());
-    if (result.bootstrapAdmin) {
-      print(
-        `\n[${tenant.id}] ${tenant.name}：已创建初始管理员（密码只显示这一次，请登录后修改）\n` +
-          `  邮箱 email:    ${result.bootstrapAdmin.email}\n  密码 password: ${result.bootstrapAdmin.password}\n`,
-      );
-    }
-  }
+  await prepareLocalTenants(deps, dbs, print);
 
   const app = createApp(deps, { assets: serveStatic({ root: PUBLIC_DIR }) });
   const crons = vars.DISABLE_CRON === '1' ? [] : startCrons(deps);

@@ -45,6 +45,12 @@ function runtime(env: Env) {
           deps.log.error('tenant_database_not_configured', { tenant: tenant.id });
           throw new AppError('SERVICE_UNAVAILABLE');
         }
+        if (!/^(libsql|https?|wss?):/.test(target.url)) {
+          // A Worker has no files: a file: URL (or any other scheme) cannot work; say which variable.
+          const name = `LIBSQL_URL_${tenant.id.toUpperCase().replace(/-/g, '_')}`;
+          deps.log.error('tenant_database_url_unusable', { tenant: tenant.id, variable: name });
+          throw new AppError('MISCONFIGURED', { detail: { zh: `服务配置不完整，请联系运维人员：${name} 须为 libsql:// 或 https:// 地址（Workers 不能打开本地文件；本地开发请用 npm run dev:worker）`, en: `${name} must be a libsql:// or https:// URL (a Worker cannot open local files; use npm run dev:worker locally)` } });
+        }
         db = makeDb(createClient(target));
         clients.set(tenant.id, db);
       }

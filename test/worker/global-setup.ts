@@ -14,7 +14,7 @@ import { makeDb } from '../../src/db/client.ts';
 import { migrateTenantDb } from '../../src/db/migrate.ts';
 import { provisionTenant } from '../../src/db/provision.ts';
 import { loadTenantsFromDir } from '../../src/tenants/load-dir.ts';
-import { startHranaServer, type HranaServer } from '../support/hrana-server.ts';
+import { startHranaServer, type HranaServer } from '../../scripts/local-hrana-server.ts';
 import { startSmtp } from '../support/smtp.ts';
 
 export interface WorkerTenantDb {

@@ -61,6 +61,13 @@ describe('worker: configuration', () => {
     // With it set, the same worker serves.
     expect((await call('/health')).status).toBe(200);
   });
+
+  it("a tenant database at a file: URL (which a Worker cannot open) is 503 MISCONFIGURED naming LIBSQL_URL_<TENANT>, not a 500", async () => {
+    const res = await call('/v1/lixia/auth/login', json({ email: 'a@b.cn', password: 'whatever-1' }), { ...workerEnv, LIBSQL_URL_LIXIA: 'file:data/lixia.db' });
+    expect(res.status).toBe(503);
+    const body = (await res.json()) as { error: { code: string; message: string } };
+    expect([body.error.code, body.error.message.includes('LIBSQL_URL_LIXIA')]).toEqual(['MISCONFIGURED', true]);
+  });
 });
 
 describe('worker: OpenAPI without zod in the bundle', () => {

@@ -1,8 +1,9 @@
 /**
- * Test-only libSQL server: speaks the Hrana v2 HTTP protocol that
+ * A local stand-in for sqld, for development and tests only (never a
+ * production database server): speaks the Hrana v2 HTTP protocol that
  * `@libsql/client/web` uses (POST /v2/pipeline with batons for streams) over a
- * real embedded libSQL database file. No sqld can be installed here, so the
- * worker suite reaches its tenant databases through this. Each stream (baton)
+ * real embedded libSQL database file. sqld is not on the npm registry, so the
+ * worker suite and `npm run dev:worker` reach local tenant files through this. Each stream (baton)
  * owns its own connection, so interactive transactions behave as on sqld.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
