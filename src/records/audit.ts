@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import { auditLog } from '../../db/schema.ts';
 import type { Db } from '../db/client.ts';
 import type { FieldSpec } from './fields.ts';
+import type { AppEnv } from '../env.ts';
 
 export type AuditAction = 'create' | 'update' | 'delete' | 'read' | 'import';
 
@@ -11,6 +12,20 @@ export interface AuditContext {
   actorId: string | null;
   requestId: string | null;
   now: Date;
+}
+
+/** The audit context of a request: its database, who is acting, its request id, and now. */
+export const auditContext = (c: { var: AppEnv['Variables'] }, now: Date): AuditContext => ({ db: c.var.db, actorId: c.var.user.id, requestId: c.var.requestId, now });
+
+/** The listed columns of a row that differ before and after, as [before, after] (people, org units). */
+export function changedColumns<T extends object>(keys: readonly (keyof T & string)[], before: T | null, after: T): Record<string, [unknown, unknown]> {
+  const out: Record<string, [unknown, unknown]> = {};
+  for (const k of keys) {
+    const a = (before?.[k] ?? null) as unknown;
+    const b = (after[k] ?? null) as unknown;
+    if (a !== b) out[k] = [a, b];
+  }
+  return out;
 }
 
 /** What changed, field by field; a sensitive field's values are written as *** (its name only). */

@@ -3,6 +3,7 @@ import * as v from 'valibot';
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import { ulid } from 'ulid';
 import { commitWrite } from '../middleware/idempotency.ts';
+import { auditContext, auditIfChanged, auditInsert, changedColumns } from '../records/audit.ts';
 import { isUniqueViolation } from '../db/errors.ts';
 import type { AppDeps, AppEnv } from '../env.ts';
 import { orgUnits, people } from '../../db/schema.ts';
@@ -56,6 +57,9 @@ const UpdateBody = v.strictObject({
 });
 const TreeQuery = v.strictObject({ flat: v.optional(v.picklist(['true', 'false'])) });
 const OneResult = v.object({ ...OrgUnitSchema.entries, path: v.array(OrgUnitSchema), children: v.array(OrgUnitSchema) });
+
+/** An org unit's fields before and after, for the audit log. */
+const unitChanges = (before: OrgUnitRow | null, after: OrgUnitRow) => changedColumns(['name', 'level', 'type', 'parentId', 'sortOrder', 'establishedOn'], before, after);
 
 const live = (id: string) => and(eq(orgUnits.id, id), isNull(orgUnits.deletedAt));
 
@@ -125,7 +129,7 @@ export const orgUnitRoutes = (deps: AppDeps) =>
         deletedAt: null,
       };
       try {
-        return await commitWrite(c, [db.insert(orgUnits).values(row), parentOnCreate(db, row, row.establishedOn)], 201, orgUnitView(row));
+        return await commitWrite(c, [db.insert(orgUnits).values(row), parentOnCreate(db, row, row.establishedOn), auditInsert(auditContext(c, deps.clock.now()), 'create', 'org-units', row.id, unitChanges(null, row))], 201, orgUnitView(row));
       } catch (e) {
         if (isUniqueViolation(e)) throw conflict('该组织 id 已存在', 'An org unit with that id exists');
         throw e;
@@ -156,6 +160,8 @@ export const orgUnitRoutes = (deps: AppDeps) =>
           .set({ ...fields, updatedAt: deps.clock.now().toISOString() })
           .where(live(id))
           .returning(),
+        // Right after the update: written only if it happened (changes() of the statement before).
+        auditIfChanged(auditContext(c, deps.clock.now()), 'update', 'org-units', id, unitChanges(unit, { ...unit, ...fields })),
         ...history,
       ]);
       if (!updated) throw notFound();
@@ -181,6 +187,7 @@ export const orgUnitRoutes = (deps: AppDeps) =>
             ),
           )
           .returning({ id: orgUnits.id }),
+        auditIfChanged(auditContext(c, deps.clock.now()), 'delete', 'org-units', id, {}),
         // Ends its place in the tree today, only if the guarded delete above happened.
         parentClose(db, id, localDate(deps.clock.now(), c.var.tenant.timeZone)),
       ]);

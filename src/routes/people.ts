@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { auditContext, auditIfChanged, auditInsert, changedColumns } from '../records/audit.ts';
 import * as v from 'valibot';
 import { and, asc, eq, gt, isNull, ne, sql, type SQL } from 'drizzle-orm';
 import { ulid } from 'ulid';
@@ -93,6 +94,13 @@ async function assertOrgUnit(db: Db, id: string | null | undefined) {
   if (!unit) throw new AppError('VALIDATION_FAILED', { fields: [{ path: 'orgUnitId', message: '组织不存在' }] });
 }
 
+/** Who does what to a person, for the audit log: her fields before and after; a password only as changed (***). */
+function personChanges(before: PersonRow | null, after: PersonRow): Record<string, [unknown, unknown]> {
+  const out = changedColumns(['name', 'email', 'access', 'duty', 'orgUnitId', 'phone'], before, after);
+  if ((before?.passwordHash ?? null) !== (after.passwordHash ?? null)) out.password = [before?.passwordHash ? '***' : null, after.passwordHash ? '***' : null];
+  return out;
+}
+
 const emailTaken = () => conflict('该邮箱已被使用', 'That email is already in use');
 
 /** Guards a change that would leave the tenant without an admin: true if another live admin exists. */
@@ -177,7 +185,7 @@ export const peopleRoutes = (deps: AppDeps) =>
       const body = c.req.valid('json');
       const row = await newPersonRow(c.var.db, body, deps.clock.now());
       try {
-        return await commitWrite(c, [...personInserts(c.var.db, row, body.dutyFrom)], 201, personView(row));
+        return await commitWrite(c, [...personInserts(c.var.db, row, body.dutyFrom), auditInsert(auditContext(c, deps.clock.now()), 'create', 'people', row.id, personChanges(null, row))], 201, personView(row));
       } catch (e) {
         if (isUniqueViolation(e)) throw emailTaken();
         throw e;
@@ -218,6 +226,8 @@ export const peopleRoutes = (deps: AppDeps) =>
             .set(changes)
             .where(and(eq(people.id, id), isNull(people.deletedAt), demotesAdmin ? anotherAdminExists(id) : undefined))
             .returning(),
+          // Right after the update: written only if it happened (changes() of the statement before).
+          auditIfChanged(auditContext(c, deps.clock.now()), 'update', 'people', id, personChanges(current, { ...current, ...changes, sessionVersion: current.sessionVersion, passwordHash: body.password !== undefined ? '(new)' : current.passwordHash })),
           // Only if the update above happened (the last admin cannot be demoted): the same guard.
           ...(demotesAdmin ? [] : history),
         ]);
@@ -242,6 +252,7 @@ export const peopleRoutes = (deps: AppDeps) =>
           .update(people)
           .set({ deletedAt: deps.clock.now().toISOString(), updatedAt: deps.clock.now().toISOString() })
           .where(and(eq(people.id, id), isNull(people.deletedAt), ne(people.id, c.var.user.id))),
+        auditIfChanged(auditContext(c, deps.clock.now()), 'delete', 'people', id, {}),
         assignmentClose(db, id, localDate(deps.clock.now(), c.var.tenant.timeZone)),
       ]);
       return c.body(null, 204);

@@ -16,7 +16,7 @@ import { inSubtree } from '../db/org-tree.ts';
 import { bodySchemas, type FieldSpec } from '../records/fields.ts';
 import type { ResourceDef } from '../records/resources.ts';
 import { assertMayWrite, readScope } from '../records/access.ts';
-import { auditIfChanged, auditInsert, diff, type AuditContext } from '../records/audit.ts';
+import { auditContext, auditIfChanged, auditInsert, diff } from '../records/audit.ts';
 import { newRecordId, prepareRow, refLookup, storedRow, toView } from '../records/store.ts';
 import { csvResponse, toCsv } from '../records/csv.ts';
 import { commitWrite } from '../middleware/idempotency.ts';
@@ -67,7 +67,7 @@ export function recordRoutes(def: ResourceDef, deps: AppDeps) {
   const ListQuery = listQuerySchema(def);
   const tag = def.label;
 
-  const auditCtx = (c: { var: AppEnv['Variables'] }): AuditContext => ({ db: c.var.db, actorId: c.var.user.id, requestId: c.var.requestId, now: deps.clock.now() });
+  const auditCtx = (c: { var: AppEnv['Variables'] }) => auditContext(c, deps.clock.now());
   const isSensitiveRead = (row: Row) => def.auditReads || (def.aboutMinor?.(row) ?? false);
   const findVisible = async (c: { var: AppEnv['Variables'] }, id: string) =>
     (await c.var.db.select().from(t).where(and(eq(col('id'), id), isNull(col('deletedAt')), readScope(c.var.user, t as never))).limit(1))[0] as Row | undefined;

@@ -118,3 +118,36 @@ describe('people: admin writes', () => {
     expect(await t.login('binzhou', 'b@bincheng.cn', 'reset-pass-9')).toBeTruthy();
   });
 });
+
+describe('people and org units: the audit log', () => {
+  type Entry = { action: string; actorId: string; recordId: string; changes: Record<string, [unknown, unknown]> };
+  const audit = async (query: string) => ((await (await t.request(`/v1/binzhou/audit?${query}`, { token: admin })).json()) as { items: Entry[] }).items;
+
+  it('adding, changing (access, a password as ***), refusing and removing a person each leave exactly the rows that happened', async () => {
+    const me = (await (await t.request('/v1/binzhou/me', { token: admin })).json()) as { id: string };
+    const add = await t.request('/v1/binzhou/people', { method: 'POST', token: admin, json: { name: '审计对象', email: 'audit@bz.cn', password: 'audit-pass-1', orgUnitId: 'bincheng' } });
+    const { id } = (await add.json()) as { id: string };
+    expect((await t.request(`/v1/binzhou/people/${id}`, { method: 'PATCH', token: admin, json: { access: 'supervisor', password: 'audit-pass-2' } })).status).toBe(200);
+    // Refused (the last admin cannot be demoted): no row.
+    const before = (await audit(`resource=people&recordId=${me.id}`)).length;
+    expect((await t.request(`/v1/binzhou/people/${me.id}`, { method: 'PATCH', token: admin, json: { access: 'member' } })).status).toBe(409);
+    expect(await audit(`resource=people&recordId=${me.id}`)).toHaveLength(before);
+    expect((await t.request(`/v1/binzhou/people/${id}`, { method: 'DELETE', token: admin })).status).toBe(204);
+
+    const rows = (await audit(`resource=people&recordId=${id}`)).reverse();
+    expect(rows.map((r) => r.action)).toEqual(['create', 'update', 'delete']);
+    expect(rows.every((r) => r.actorId === me.id)).toBe(true);
+    expect(rows[0].changes).toMatchObject({ name: [null, '审计对象'], email: [null, 'audit@bz.cn'], password: [null, '***'] });
+    expect(rows[1].changes).toEqual({ access: ['member', 'supervisor'], password: ['***', '***'] });
+    expect(JSON.stringify(rows)).not.toContain('audit-pass');
+  });
+
+  it('adding, moving and removing an org unit each leave a row with what changed', async () => {
+    expect((await t.request('/v1/binzhou/org-units', { method: 'POST', token: admin, json: { id: 'audit-street', name: '审计街道', level: 'street', type: 'federation', parentId: 'bincheng' } })).status).toBe(201);
+    expect((await t.request('/v1/binzhou/org-units/audit-street', { method: 'PATCH', token: admin, json: { parentId: 'huimin', name: '审计街道（改）' } })).status).toBe(200);
+    expect((await t.request('/v1/binzhou/org-units/audit-street', { method: 'DELETE', token: admin })).status).toBe(204);
+    const rows = (await audit('resource=org-units&recordId=audit-street')).reverse();
+    expect(rows.map((r) => r.action)).toEqual(['create', 'update', 'delete']);
+    expect(rows[1].changes).toEqual({ name: ['审计街道', '审计街道（改）'], parentId: ['bincheng', 'huimin'] });
+  });
+});
