@@ -13,7 +13,8 @@ import { localDateTime } from '../lib/time.ts';
 import type { FieldError } from '../lib/errors.ts';
 import { page, csrfInput, type Html } from './layout.ts';
 import { bodyFromForm, recordForm, type Choices, type FormDef } from './forms.ts';
-import { noticeOf, one, type Kit, type Row, type Signed } from './kit.ts';
+import { formRefusal, noticeOf, one, type FormRefusal, type Kit, type Row, type Signed } from './kit.ts';
+import type { ApiResult } from './api.ts';
 
 interface Person { id: string; name: string; email: string | null; access: keyof typeof accessRoles; duty: keyof typeof dutyRoles | null; orgUnitId: string | null; phone: string | null; canLogin: boolean }
 interface Unit { id: string; name: string; level: keyof typeof orgLevels; type: keyof typeof orgTypes; parentId: string | null; sortOrder: number; establishedOn: string | null; children?: Unit[] }
@@ -115,12 +116,9 @@ export const adminPages = (kit: Kit) => {
           <h2>删除</h2><form method="post" action="${base(s)}/people/${opts.id}/delete" class="inline">${csrfInput(s.viewer)}<button type="submit" class="danger-button">删除此人</button></form>`
         : ''}`, status);
 
-  /** An API refusal shown on the form it came from: field messages next to the fields, anything else on top. */
-  const refused = (res: { status: number; error?: { message: string; fields: FieldError[] } }) => ({
-    errors: res.error!.fields,
-    message: res.error!.fields.length ? '请修改标红的内容后再保存。' : res.error!.message,
-    status: (res.status === 403 ? 403 : 400) as 400 | 403,
-  });
+  /** A form sent to the API: on to `done` when saved; refused, the form again with the API's messages; 404 as a page. */
+  const afterSave = (c: Context, s: Signed, res: ApiResult<unknown>, again: (r: FormRefusal) => Promise<Response>, done: string, missing: string) =>
+    res.status === 404 ? errorPage(c, s.tenant, 404, missing, s.viewer) : !res.ok ? again(formRefusal(res)) : c.redirect(done, 303);
 
   app.get('/:tenant/admin/people/new', signedInPage(admin((c, s) => personForm(c, s, { values: { access: 'member' } }))));
   app.post('/:tenant/admin/people', sameOrigin, signedInPost(admin(async (c, s, form) => {
@@ -128,11 +126,7 @@ export const adminPages = (kit: Kit) => {
     const password = one(form.password);
     if (password) body.password = password; // as typed: a password is not trimmed
     const res = await s.api('POST', '/people', body);
-    if (!res.ok) {
-      const r = refused(res);
-      return personForm(c, s, { values: { ...body, password: undefined }, errors: r.errors, message: r.message }, r.status);
-    }
-    return c.redirect(`${base(s)}/people?notice=saved`, 303);
+    return afterSave(c, s, res, (r) => personForm(c, s, { values: { ...body, password: undefined }, errors: r.errors, message: r.message }, r.status), `${base(s)}/people?notice=saved`, '未找到这名人员。');
   })));
   app.get('/:tenant/admin/people/:id', signedInPage(admin(async (c, s) => {
     const res = await s.api<Person>('GET', `/people/${encodeURIComponent(c.req.param('id') ?? '')}`);
@@ -143,12 +137,7 @@ export const adminPages = (kit: Kit) => {
     const id = c.req.param('id') ?? '';
     const body = bodyFromForm(personFields('update'), form, 'update');
     const res = await s.api('PATCH', `/people/${encodeURIComponent(id)}`, body);
-    if (res.status === 404) return errorPage(c, s.tenant, 404, '未找到这名人员。', s.viewer);
-    if (!res.ok) {
-      const r = refused(res);
-      return personForm(c, s, { id, values: body, errors: r.errors, message: r.message }, r.status);
-    }
-    return c.redirect(`${base(s)}/people?notice=saved`, 303);
+    return afterSave(c, s, res, (r) => personForm(c, s, { id, values: body, errors: r.errors, message: r.message }, r.status), `${base(s)}/people?notice=saved`, '未找到这名人员。');
   })));
   app.post('/:tenant/admin/people/:id/password', sameOrigin, signedInPost(admin(async (c, s, form) => {
     const id = c.req.param('id') ?? '';
@@ -177,11 +166,7 @@ export const adminPages = (kit: Kit) => {
   app.post('/:tenant/admin/org-units', sameOrigin, signedInPost(admin(async (c, s, form) => {
     const body = bodyFromForm(unitFields('create'), form, 'create');
     const res = await s.api('POST', '/org-units', body);
-    if (!res.ok) {
-      const r = refused(res);
-      return unitForm(c, s, { values: body, errors: r.errors, message: r.message }, r.status);
-    }
-    return c.redirect(`${base(s)}/org-units?notice=saved`, 303);
+    return afterSave(c, s, res, (r) => unitForm(c, s, { values: body, errors: r.errors, message: r.message }, r.status), `${base(s)}/org-units?notice=saved`, '未找到这个组织。');
   })));
   app.get('/:tenant/admin/org-units/:id', signedInPage(admin(async (c, s) => {
     const res = await s.api<Unit>('GET', `/org-units/${encodeURIComponent(c.req.param('id') ?? '')}`);
@@ -192,12 +177,7 @@ export const adminPages = (kit: Kit) => {
     const id = c.req.param('id') ?? '';
     const body = bodyFromForm(unitFields('update'), form, 'update');
     const res = await s.api('PATCH', `/org-units/${encodeURIComponent(id)}`, body);
-    if (res.status === 404) return errorPage(c, s.tenant, 404, '未找到这个组织。', s.viewer);
-    if (!res.ok) {
-      const r = refused(res);
-      return unitForm(c, s, { id, values: body, errors: r.errors, message: r.message }, r.status);
-    }
-    return c.redirect(`${base(s)}/org-units?notice=saved`, 303);
+    return afterSave(c, s, res, (r) => unitForm(c, s, { id, values: body, errors: r.errors, message: r.message }, r.status), `${base(s)}/org-units?notice=saved`, '未找到这个组织。');
   })));
 
   // ---------------------------------------------------------------- import

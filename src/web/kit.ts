@@ -14,6 +14,7 @@ import { apiClient, type Api, type ApiFetch } from './api.ts';
 import { csrfToken, CSRF_FIELD, endSession, readSession, sameToken } from './session.ts';
 import { page, type Viewer } from './layout.ts';
 import type { PostedForm } from './forms.ts';
+import type { FieldError } from '../lib/errors.ts';
 
 export type Row = Record<string, unknown>;
 export interface Me {
@@ -70,6 +71,14 @@ export const one = (v: Form[string] | undefined): string | undefined => {
 export type ErrorStatus = 400 | 403 | 404 | 500;
 /** The page status for an API refusal: its own when it is one a page shows, else 400. */
 export const pageStatus = (status: number): ErrorStatus => (status === 403 || status === 404 ? status : 400);
+
+/** An API refusal shown on the form it came from: field messages next to the fields, anything else on top. */
+export interface FormRefusal { errors: FieldError[]; message: string; status: 400 | 403 }
+export const formRefusal = (res: { status: number; error?: { message: string; fields: FieldError[] } }): FormRefusal => ({
+  errors: res.error!.fields,
+  message: res.error!.fields.length ? '请修改标红的内容后再保存。' : res.error!.message,
+  status: res.status === 403 ? 403 : 400,
+});
 
 export type PageHandler = (c: Context, s: Signed) => Response | Promise<Response>;
 export type PostHandler = (c: Context, s: Signed, form: Form) => Response | Promise<Response>;

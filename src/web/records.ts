@@ -13,7 +13,7 @@ import { toCell } from '../records/fields.ts';
 import type { Api } from './api.ts';
 import { page, csrfInput, type Viewer } from './layout.ts';
 import { bodyFromForm, recordForm, type Choices } from './forms.ts';
-import { backHere, noticeOf, one, safeNext, type Kit, type Me, type Row } from './kit.ts';
+import { backHere, formRefusal, noticeOf, one, safeNext, type Kit, type Me, type Row } from './kit.ts';
 
 export const recordPages = (kit: Kit) => {
   const app = new Hono();
@@ -131,7 +131,8 @@ export const recordPages = (kit: Kit) => {
       if (res.status === 404) return errorPage(c, tenant, 404, res.error!.message, s.viewer);
       const values: Row = { ...body };
       for (const [name, v] of Object.entries(form)) if (def.fields[name] && typeof v === 'string' && body[name] === undefined) values[name] = v;
-      return formPage(c, tenant, def, s, { id: recordId, values, errors: res.error!.fields, next, message: res.error!.fields.length ? '请修改标红的内容后再保存。' : res.error!.message }, res.status === 403 ? 403 : 400);
+      const r = formRefusal(res);
+      return formPage(c, tenant, def, s, { id: recordId, values, errors: r.errors, next, message: r.message }, r.status);
     }
     return c.redirect(next ? `${next}${next.includes('?') ? '&' : '?'}notice=saved` : `/${tenant.id}/records/${def.path}?notice=saved`, 303);
   });
