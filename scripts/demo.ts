@@ -217,7 +217,10 @@ export async function runDemo(vars: NodeJS.ProcessEnv, print: (s: string) => voi
     binzhou: { run: binzhou, asOf: '2012-09-26' },
   };
   const out: Record<string, Record<string, number>> = {};
-  for (const tenant of deps.tenants.list()) {
+  // Registers the founding federations on a fresh DATA_DIR (as npm start would), printing their bootstrap admins.
+  for (const { tenant, bootstrapAdmin } of (await built.prepareRegistry()).added)
+    if (bootstrapAdmin) print(`[${tenant.id}] 初始管理员（只显示一次）: ${bootstrapAdmin.email} / ${bootstrapAdmin.password}`);
+  for (const tenant of await deps.tenants.active()) {
   const plan = fill[tenant.id];
   if (!plan) continue;
   await dbs.prepare(tenant);
@@ -242,7 +245,7 @@ export async function runDemo(vars: NodeJS.ProcessEnv, print: (s: string) => voi
   print(`  TOKEN=$(curl -s localhost:${settings.port}/v1/${tenant.id}/auth/login -H 'content-type: application/json' -d '{"email":"${adminEmail}","password":"${PASSWORD}"}' | node -pe 'JSON.parse(require("fs").readFileSync(0)).token')`);
   print(`  curl -s 'localhost:${settings.port}/v1/${tenant.id}/compliance?asOf=${plan.asOf}&status=at_risk' -H "authorization: Bearer $TOKEN"`);
 }
-  dbs.close();
+  built.close();
   return out;
 }
 

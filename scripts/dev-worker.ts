@@ -1,10 +1,12 @@
 /**
  * `npm run dev:worker`: the Worker under `wrangler dev` against the same local
- * tenant databases `npm start` uses (DATA_DIR, default data/). Each tenant's
- * file is migrated and provisioned here (a new bootstrap admin is printed
- * once), then served over libSQL's HTTP protocol on loopback by the local
- * stand-in for sqld (scripts/local-hrana-server.ts), because the Worker reaches
- * databases over HTTP only. wrangler gets the addresses, a token per tenant,
+ * registry and tenant databases `npm start` uses (DATA_DIR, default data/).
+ * Each tenant's file is migrated and provisioned here (a new bootstrap admin is
+ * printed once), then the registry and every local tenant file are served over
+ * libSQL's HTTP protocol on loopback by the local stand-in for sqld
+ * (scripts/local-hrana-server.ts), because the Worker reaches databases over
+ * HTTP only. wrangler gets REGISTRY_URL, each local file's address as the
+ * LIBSQL_URL_<ID> override, a token per database,
  * the JWT secret of data/.jwt-secret (so `npx grassroots token` works against
  * it too) and PUBLIC_BASE_URL as --var; .dev.vars adds anything else (SMTP,
  * see .dev.vars.example). Ctrl-C stops everything.
@@ -20,13 +22,18 @@ import { startHranaServer, type HranaServer } from './local-hrana-server.ts';
 const vars = process.env;
 const settings = nodeSettings(vars);
 const port = vars.PORT ?? '8787';
-const { deps, dbs } = buildNodeDeps(vars, silentLogger);
-await prepareLocalTenants(deps, dbs, console.log);
-dbs.close();
+const runtime = buildNodeDeps(vars, silentLogger);
+await prepareLocalTenants(runtime, console.log);
+const registered = await runtime.deps.tenants.list();
+runtime.close();
 
 const servers: HranaServer[] = [];
-const tenantVars: string[] = [];
-for (const tenant of deps.tenants.list()) {
+// The registry (data/registry.db) too: the Worker reads which federations exist from it, as on Cloudflare.
+const registryToken = randomBytes(24).toString('base64url');
+const registryServer = await startHranaServer(join(settings.dataDir, 'registry.db'), { authToken: registryToken });
+servers.push(registryServer);
+const tenantVars: string[] = ['--var', `REGISTRY_URL:${registryServer.url}`, '--var', `REGISTRY_AUTH_TOKEN:${registryToken}`];
+for (const tenant of registered.filter((t) => !t.databaseUrl)) {
   const authToken = randomBytes(24).toString('base64url');
   const server = await startHranaServer(join(settings.dataDir, `${tenant.id}.db`), { authToken });
   servers.push(server);

@@ -10,6 +10,7 @@ import { installZhMessages } from './lib/valibot-zh.ts';
 import { tenantMiddleware } from './middleware/tenant.ts';
 import { authMiddleware } from './middleware/auth.ts';
 import { systemRoutes } from './routes/system.ts';
+import { platformRoutes } from './routes/platform.ts';
 import { loginRoutes, selfRoutes } from './routes/auth.ts';
 import { orgUnitRoutes } from './routes/org-units.ts';
 import { peopleRoutes } from './routes/people.ts';
@@ -70,9 +71,14 @@ export const openApiOptions = (deps: AppDeps): Partial<GenerateSpecOptions> => (
     info: {
       title: '下基层工作台账 Grassroots API',
       version: API_VERSION,
-      description: `妇联“下基层、访妇情、办实事”工作的记录、考核与督办接口。接入的妇联：${deps.tenants.list().map((t) => `${t.name}（${t.id}）`).join('、')}。错误统一为 {"error":{"code","message","fields","requestId"}}，默认中文，Accept-Language: en 时为英文。`,
+      description: `妇联“下基层、访妇情、办实事”工作的记录、考核与督办接口。接入的妇联见 GET /v1/tenants（平台运维在登记库中增减妇联，无需重新部署）。错误统一为 {"error":{"code","message","fields","requestId"}}，默认中文，Accept-Language: en 时为英文。`,
     },
-    components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+    components: {
+      securitySchemes: {
+        bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+        platformToken: { type: 'http', scheme: 'bearer', description: '平台运维令牌 PLATFORM_TOKEN（不是任何妇联的登录凭证）' },
+      },
+    },
   },
   exclude: ['/openapi.json', '/docs'],
 });
@@ -124,6 +130,7 @@ export function createApp(deps: AppDeps, opts: { assets?: MiddlewareHandler } = 
   });
 
   app.route('/', systemRoutes(deps));
+  app.route('/v1/platform', platformRoutes(deps));
 
   const tenantApp = new Hono<AppEnv>();
   tenantApp.use(tenantMiddleware(deps));

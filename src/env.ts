@@ -9,6 +9,7 @@ import type { Clock } from './lib/clock.ts';
 import type { Logger } from './lib/logger.ts';
 import type { TenantConfig } from './tenants/schema.ts';
 import type { TenantRegistry } from './tenants/registry.ts';
+import type { DatabaseProvisioner } from './tenants/provisioners.ts';
 import type { AuthUser } from './middleware/auth.ts';
 import type { IdempotencyState } from './middleware/idempotency.ts';
 import type { MailTransport } from './email/transport.ts';
@@ -31,6 +32,7 @@ const ConfigSchema = v.object({
   MAX_BODY_BYTES: intString(1024 * 1024, 1024, 64 * 1024 * 1024),
   MAX_IMPORT_BYTES: intString(20 * 1024 * 1024, 1024, 100 * 1024 * 1024),
   PUBLIC_BASE_URL: v.optional(v.pipe(v.string(), v.url('PUBLIC_BASE_URL 须为完整网址，例如 https://grassroots.example.org'))),
+  PLATFORM_TOKEN: v.optional(v.pipe(v.string(), v.minLength(32, 'PLATFORM_TOKEN 至少 32 个字符'))),
   CORS_ORIGINS: v.optional(
     v.pipe(
       v.string(),
@@ -49,6 +51,8 @@ export interface AppConfig {
   publicBaseUrl: string;
   /** Browser origins allowed to call the API (CORS); `*` for any; empty for none. */
   corsOrigins: string[];
+  /** The platform operators' bearer secret for /v1/platform; unset: that API is closed. */
+  platformToken?: string;
 }
 
 /** Configuration that cannot work: each problem names its variable (never its value). */
@@ -64,11 +68,13 @@ export class ConfigError extends Error {
 /**
  * The app's configuration from its variables. `requirePublicBaseUrl` (Workers): there is no local
  * address to fall back on, and every email link and same-origin check depends on it.
+ * `requireRegistry` (Workers): there is no local registry file either.
  */
-export function parseConfig(vars: Record<string, unknown>, opts: { requirePublicBaseUrl?: boolean } = {}): AppConfig {
+export function parseConfig(vars: Record<string, unknown>, opts: { requirePublicBaseUrl?: boolean; requireRegistry?: boolean } = {}): AppConfig {
   const r = v.safeParse(ConfigSchema, vars);
   const problems = r.success ? [] : r.issues.map((i) => `${v.getDotPath(i)}: ${i.message}`);
   if (opts.requirePublicBaseUrl && vars.PUBLIC_BASE_URL === undefined) problems.push('PUBLIC_BASE_URL: 未设置（工作台的公网地址，例如 https://grassroots.example.org；邮件中的链接指向这里）');
+  if (opts.requireRegistry && !registryFromVars(vars)) problems.push('REGISTRY_URL: 未设置（登记库的地址，例如 libsql://grassroots-registry-xxx.turso.io；令牌放在 REGISTRY_AUTH_TOKEN）');
   if (!r.success || problems.length) throw new ConfigError(problems);
   const o = r.output;
   return {
@@ -77,6 +83,7 @@ export function parseConfig(vars: Record<string, unknown>, opts: { requirePublic
     maxImportBytes: o.MAX_IMPORT_BYTES,
     publicBaseUrl: o.PUBLIC_BASE_URL ?? 'http://localhost:8787',
     corsOrigins: o.CORS_ORIGINS,
+    platformToken: o.PLATFORM_TOKEN,
   };
 }
 
@@ -105,12 +112,43 @@ export function tenantDatabaseFromVars(tenantId: string, vars: Record<string, un
   return { url, authToken: typeof token === 'string' && token ? token : undefined };
 }
 
+const nonEmpty = (x: unknown) => (typeof x === 'string' && x ? x : undefined);
+
+/**
+ * Where a tenant's database is reached: `LIBSQL_URL_<ID>` if set (an override, e.g. `npm run dev:worker`),
+ * else the URL in the registry, with the one group token `LIBSQL_GROUP_AUTH_TOKEN` (a Turso group
+ * token opens every database in the group, so no secret per tenant). undefined: the registry names no
+ * URL, which on Node means the local file DATA_DIR/<id>.db.
+ */
+export function tenantDatabaseTarget(tenantId: string, registeredUrl: string | null | undefined, vars: Record<string, unknown>): { url: string; authToken?: string } | undefined {
+  return tenantDatabaseFromVars(tenantId, vars) ?? (registeredUrl ? { url: registeredUrl, authToken: nonEmpty(vars.LIBSQL_GROUP_AUTH_TOKEN) } : undefined);
+}
+
+/** `REGISTRY_URL` / `REGISTRY_AUTH_TOKEN`: the control-plane database; undefined on Node means DATA_DIR/registry.db. */
+export function registryFromVars(vars: Record<string, unknown>): { url: string; authToken?: string } | undefined {
+  const url = nonEmpty(vars.REGISTRY_URL);
+  return url ? { url, authToken: nonEmpty(vars.REGISTRY_AUTH_TOKEN) } : undefined;
+}
+
+/** How long a process trusts its copy of the registry (`REGISTRY_CACHE_SECONDS`, default 15): a suspension or config change takes effect within it. */
+export function registryCacheMs(vars: Record<string, unknown>): number {
+  const r = v.safeParse(v.object({ REGISTRY_CACHE_SECONDS: intString(15, 0, 3600) }), vars);
+  if (!r.success) throw new ConfigError(['REGISTRY_CACHE_SECONDS: 须为 0–3600 的整数秒']);
+  return r.output.REGISTRY_CACHE_SECONDS * 1000;
+}
+
 /** What both entries hand to createApp and to the jobs. */
 export interface AppDeps {
   config: AppConfig;
   tenants: TenantRegistry;
-  /** The tenant's database; the entry decides how it is reached. */
+  /** The tenant's database, where the registry says it is; the entry decides how it is reached. */
   database: (tenant: TenantConfig) => Db;
+  /** A database at a given location, before its tenant is registered (onboarding); null: the default location. */
+  databaseAt: (tenantId: string, url: string | null) => Db;
+  /** Readies a local database file before first use (WAL); absent where databases are remote only. */
+  prepareDatabase?: (tenantId: string, url: string | null) => Promise<void>;
+  /** Creates a new tenant's database (a local file, or one on Turso); undefined where this runtime cannot. */
+  provisioner?: DatabaseProvisioner;
   clock: Clock;
   log: Logger;
   /** How a tenant's email leaves: SMTP, or (Node without SMTP) .eml files. */

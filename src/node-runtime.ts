@@ -1,15 +1,19 @@
 /**
  * What the Node entry and the CLI share: reading the environment, the tenant
- * folder, the JWT secret and the tenants' databases (local libSQL files by
- * default; `LIBSQL_URL_<ID>` points a tenant at Turso or sqld instead).
+ * folder, the JWT secret, the registry and the tenants' databases (local libSQL
+ * files by default; the registry or `LIBSQL_URL_<ID>` can point a tenant at Turso or sqld).
  */
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
-import { resolve, join } from 'node:path';
+import { resolve, join, relative } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { createClient, type Client } from '@libsql/client';
 import { createSharedFileClient } from './db/shared-file-client.ts';
 import { makeDb, type Db } from './db/client.ts';
-import { parseConfig, sharedFileSettings, tenantDatabaseFromVars, type AppDeps } from './env.ts';
+import { parseConfig, registryCacheMs, registryFromVars, sharedFileSettings, tenantDatabaseTarget, type AppDeps } from './env.ts';
+import { migrateRegistryDb } from './db/migrate.ts';
+import { makeRegistryDb, TenantRegistry } from './tenants/registry.ts';
+import { registerFromFiles } from './tenants/onboard.ts';
+import { localFileProvisioner, tursoProvisioner, tursoSettings } from './tenants/provisioners.ts';
 import { loadTenantsFromDir } from './tenants/load-dir.ts';
 import type { TenantConfig } from './tenants/schema.ts';
 import { systemClock } from './lib/clock.ts';
@@ -46,42 +50,57 @@ export function jwtSecret(vars: NodeJS.ProcessEnv, dataDir: string): string {
   return secret;
 }
 
-export function tenantDatabaseUrl(tenant: TenantConfig, vars: NodeJS.ProcessEnv, dataDir: string) {
-  return tenantDatabaseFromVars(tenant.id, vars) ?? { url: `file:${join(dataDir, `${tenant.id}.db`)}` };
+/** Where a tenant's database is reached from Node: the override or registered URL, else DATA_DIR/<id>.db. */
+export function tenantDatabaseUrl(tenantId: string, registeredUrl: string | null | undefined, vars: NodeJS.ProcessEnv, dataDir: string) {
+  return tenantDatabaseTarget(tenantId, registeredUrl, vars) ?? { url: `file:${join(dataDir, `${tenantId}.db`)}` };
 }
 
 /**
- * Opens (and caches) one libSQL client per tenant. Local files get the shared
- * file client (busy timeout, a fresh connection after a busy error, retries,
- * then DatabaseBusyError), because other processes may open the same file.
+ * Opens (and caches) one libSQL client per location. Local files get the shared file client (busy
+ * timeout, a fresh connection after a busy error, retries, then DatabaseBusyError), because other
+ * processes may open the same file. `locate` is the registry's answer to "where is this tenant's database".
  */
-export function tenantDatabases(vars: NodeJS.ProcessEnv, dataDir: string) {
+export function tenantDatabases(vars: NodeJS.ProcessEnv, dataDir: string, locate: (tenantId: string) => string | null | undefined) {
   const clients = new Map<string, { client: Client; db: Db }>();
   const sharing = sharedFileSettings(vars);
-  const open = (tenant: TenantConfig) => {
-    let entry = clients.get(tenant.id);
+  const open = (tenantId: string, registeredUrl: string | null | undefined) => {
+    const target = tenantDatabaseUrl(tenantId, registeredUrl, vars, dataDir);
+    const key = `${tenantId} ${target.url}`;
+    let entry = clients.get(key);
     if (!entry) {
-      const target = tenantDatabaseUrl(tenant, vars, dataDir);
       const local = target.url.startsWith('file:');
       if (local) mkdirSync(dataDir, { recursive: true });
       const client = local ? createSharedFileClient(target, sharing) : createClient(target);
       entry = { client, db: makeDb(client) };
-      clients.set(tenant.id, entry);
+      clients.set(key, entry);
     }
-    return entry;
+    return { ...entry, local: target.url.startsWith('file:') };
   };
   return {
-    database: (tenant: TenantConfig) => open(tenant).db,
+    database: (tenant: TenantConfig) => open(tenant.id, locate(tenant.id)).db,
+    databaseAt: (tenantId: string, url: string | null) => open(tenantId, url).db,
     /** WAL lets readers go on while one writer writes, and other processes read while the server writes. */
+    async prepareAt(tenantId: string, url: string | null | undefined) {
+      const { client, local } = open(tenantId, url);
+      if (local) await client.execute('PRAGMA journal_mode=WAL');
+    },
     async prepare(tenant: TenantConfig) {
-      const { client } = open(tenant);
-      if (tenantDatabaseUrl(tenant, vars, dataDir).url.startsWith('file:')) await client.execute('PRAGMA journal_mode=WAL');
+      await this.prepareAt(tenant.id, locate(tenant.id));
     },
     close() {
       for (const { client } of clients.values()) client.close();
       clients.clear();
     },
   };
+}
+
+/** The registry (control plane): REGISTRY_URL, or DATA_DIR/registry.db on the embedded default. */
+export function openRegistry(vars: NodeJS.ProcessEnv, dataDir: string) {
+  const remote = registryFromVars(vars);
+  if (!remote) mkdirSync(dataDir, { recursive: true });
+  const target = remote ?? { url: `file:${join(dataDir, 'registry.db')}` };
+  const client = remote ? createClient(target) : createSharedFileClient(target, sharedFileSettings(vars));
+  return { client, registry: new TenantRegistry(makeRegistryDb(client), { cacheMs: registryCacheMs(vars) }), local: !remote, where: target.url };
 }
 
 /** SMTP when SMTP_HOST (or SMTP_HOST_<TENANT>) is set; otherwise .eml files under DATA_DIR/mail/<tenant>/. */
@@ -94,10 +113,40 @@ export function nodeMail(vars: NodeJS.ProcessEnv, dataDir: string, log: Logger) 
 
 export function buildNodeDeps(vars: NodeJS.ProcessEnv = process.env, log: Logger = jsonLogger()) {
   const settings = nodeSettings(vars);
-  const tenants = loadTenantsFromDir(settings.tenantsDir);
+  const reg = openRegistry(vars, settings.dataDir);
   // Emails link to the workbench: on Node the local address unless PUBLIC_BASE_URL says otherwise.
   const config = parseConfig({ PUBLIC_BASE_URL: `http://localhost:${settings.port}`, ...vars, JWT_SECRET: jwtSecret(vars, settings.dataDir) });
-  const dbs = tenantDatabases(vars, settings.dataDir);
-  const deps: AppDeps = { config, tenants, database: dbs.database, clock: systemClock, log, mail: nodeMail(vars, settings.dataDir, log) };
-  return { deps, settings, dbs };
+  const dbs = tenantDatabases(vars, settings.dataDir, (id) => reg.registry.location(id));
+  const turso = tursoSettings(vars);
+  const deps: AppDeps = {
+    config,
+    tenants: reg.registry,
+    database: dbs.database,
+    databaseAt: dbs.databaseAt,
+    prepareDatabase: dbs.prepareAt,
+    provisioner: turso ? tursoProvisioner(turso) : localFileProvisioner(settings.dataDir),
+    clock: systemClock,
+    log,
+    mail: nodeMail(vars, settings.dataDir, log),
+  };
+  return {
+    deps,
+    settings,
+    dbs,
+    registry: reg,
+    /**
+     * The registry migrated and, on the embedded default, the founding federations of TENANTS_DIR
+     * registered (their databases created, migrated and provisioned) if they are not yet.
+     */
+    async prepareRegistry() {
+      if (reg.local) await reg.client.execute('PRAGMA journal_mode=WAL');
+      await migrateRegistryDb(reg.registry.db);
+      if (!reg.local || !existsSync(settings.tenantsDir)) return { added: [], differing: [] };
+      return registerFromFiles(deps, loadTenantsFromDir(settings.tenantsDir), (id) => `file:${relative(process.cwd(), join(settings.tenantsDir, `${id}.json`))}`);
+    },
+    close() {
+      dbs.close();
+      reg.client.close();
+    },
+  };
 }

@@ -10,8 +10,7 @@ import { relative } from 'node:path';
 import { Cron } from 'croner';
 import { createApp } from './app.ts';
 import { buildNodeDeps } from './node-runtime.ts';
-import { migrateTenantDb } from './db/migrate.ts';
-import { provisionTenant } from './db/provision.ts';
+import { migrateTenants } from './tenants/onboard.ts';
 import { cronTable, runScheduled } from './jobs/index.ts';
 import { jsonLogger, type Logger } from './lib/logger.ts';
 import type { AppDeps } from './env.ts';
@@ -19,23 +18,23 @@ import type { AppDeps } from './env.ts';
 /** public/ (the browser files), relative to the working directory as serveStatic wants it. */
 const PUBLIC_DIR = relative(process.cwd(), fileURLToPath(new URL('../public', import.meta.url))) || '.';
 
+const adminText = (t: { id: string; name: string }, admin: { email: string; password: string }) =>
+  `\n[${t.id}] ${t.name}：已创建初始管理员（密码只显示这一次，请登录后修改）\n  邮箱 email:    ${admin.email}\n  密码 password: ${admin.password}\n`;
+
 /**
- * Every tenant's database made ready: WAL on local files, migrations applied, the root org unit and a
- * bootstrap admin on first start (her one-time password is printed once). `npm start` and `npm run dev:worker`.
+ * The registry and every tenant's database made ready: the founding federations of TENANTS_DIR
+ * registered on first start, migrations applied, the org tree completed, and a bootstrap admin where
+ * there is nobody yet (her one-time password is printed once). `npm start` and `npm run dev:worker`.
  */
-export async function prepareLocalTenants(deps: AppDeps, dbs: ReturnType<typeof buildNodeDeps>['dbs'], print: (s: string) => void) {
-  for (const tenant of deps.tenants.list()) {
-    await dbs.prepare(tenant);
-    const db = deps.database(tenant);
-    await migrateTenantDb(db);
-    const result = await provisionTenant(db, tenant, deps.clock.now());
-    if (result.bootstrapAdmin) {
-      print(
-        `\n[${tenant.id}] ${tenant.name}：已创建初始管理员（密码只显示这一次，请登录后修改）\n` +
-          `  邮箱 email:    ${result.bootstrapAdmin.email}\n  密码 password: ${result.bootstrapAdmin.password}\n`,
-      );
-    }
+export async function prepareLocalTenants(runtime: ReturnType<typeof buildNodeDeps>, print: (s: string) => void) {
+  const { added, differing } = await runtime.prepareRegistry();
+  for (const { tenant, bootstrapAdmin } of added) if (bootstrapAdmin) print(adminText(tenant, bootstrapAdmin));
+  for (const report of await migrateTenants(runtime.deps, 'npm start')) {
+    if (report.error) throw new Error(`[${report.id}] 数据库无法迁移（${report.error}）；请检查其数据库位置：npx grassroots tenant list`);
+    if (report.bootstrapAdmin) print(adminText(report, report.bootstrapAdmin));
   }
+  for (const d of differing)
+    print(`[${d.id}] 提示：tenants/${d.id}.json 与正在使用的配置（第 ${d.version} 版）不同，文件未被采用。要采用它：npx grassroots tenant config set --tenant ${d.id} --config tenants/${d.id}.json（可先加 --dry-run 查看影响）`);
 }
 
 /** The cron table of wrangler.toml, run in-process (UTC); each firing calls the same job code as Workers' scheduled(). */
@@ -50,15 +49,16 @@ export function startCrons(deps: AppDeps): Cron[] {
 }
 
 export async function startNodeServer(vars: NodeJS.ProcessEnv = process.env, log: Logger = jsonLogger(), print: (s: string) => void = console.log) {
-  const { deps, settings, dbs } = buildNodeDeps(vars, log);
-  await prepareLocalTenants(deps, dbs, print);
+  const runtime = buildNodeDeps(vars, log);
+  const { deps, settings } = runtime;
+  await prepareLocalTenants(runtime, print);
 
   const app = createApp(deps, { assets: serveStatic({ root: PUBLIC_DIR }) });
   const crons = vars.DISABLE_CRON === '1' ? [] : startCrons(deps);
 
   const server = await new Promise<ReturnType<typeof serve>>((resolveServer) => {
     const s = serve({ fetch: app.fetch, port: settings.port, hostname: settings.host }, (info) => {
-      log.info('listening', { port: info.port, dataDir: settings.dataDir, tenants: deps.tenants.list().map((t) => t.id).join(',') });
+      log.info('listening', { port: info.port, dataDir: settings.dataDir });
       print(`Grassroots 已启动: http://localhost:${info.port}  （工作台：在浏览器中打开此地址，选择本单位登录；接口文档 /docs）`);
       resolveServer(s);
     });
@@ -73,7 +73,7 @@ export async function startNodeServer(vars: NodeJS.ProcessEnv = process.env, log
     async close() {
       for (const c of crons) c.stop();
       await new Promise<void>((r) => server.close(() => r()));
-      dbs.close();
+      runtime.close();
     },
   };
 }

@@ -1,12 +1,15 @@
 /**
  * Cloudflare Workers entry: `fetch` serves the API, `scheduled` runs the cron
- * table from wrangler.toml. Each tenant's database is reached over libSQL's
- * HTTP protocol (Turso or sqld), at LIBSQL_URL_<ID> with LIBSQL_AUTH_TOKEN_<ID>.
+ * table from wrangler.toml. Which federations exist, and where each one's
+ * database is, comes from the registry at REGISTRY_URL (a Turso database); the
+ * databases are reached over libSQL's HTTP protocol with the group token
+ * LIBSQL_GROUP_AUTH_TOKEN (or LIBSQL_URL_<ID> / LIBSQL_AUTH_TOKEN_<ID> overrides).
  */
 import { createClient } from '@libsql/client/web';
 import { createApp, detectLang } from './app.ts';
-import { ConfigError, parseConfig, tenantDatabaseFromVars, type AppDeps } from './env.ts';
-import { TenantRegistry } from './tenants/registry.ts';
+import { ConfigError, parseConfig, registryCacheMs, registryFromVars, tenantDatabaseTarget, tenantDatabaseVars, type AppDeps } from './env.ts';
+import { makeRegistryDb, TenantRegistry } from './tenants/registry.ts';
+import { tursoProvisioner, tursoSettings } from './tenants/provisioners.ts';
 import { makeDb, type Db } from './db/client.ts';
 import { AppError, errorBody } from './lib/errors.ts';
 import { systemClock } from './lib/clock.ts';
@@ -14,48 +17,58 @@ import { jsonLogger } from './lib/logger.ts';
 import { runScheduled } from './jobs/index.ts';
 import { smtpSettings, unconfiguredTransport } from './email/transport.ts';
 import { workerSmtpTransport } from './email/worker-transport.ts';
-import { tenantConfigs } from '../.generated/tenants.ts';
 
 export interface Env {
   JWT_SECRET: string;
   [binding: string]: unknown;
 }
 
-// Built once per isolate and per env object: config parsing, tenant validation and libSQL clients are reused.
+// Built once per isolate and per env object: config parsing, the registry cache and libSQL clients are reused.
 let cache: { env: Env; deps: AppDeps; app: ReturnType<typeof createApp> } | undefined;
+
+/** A database a Worker can reach: over HTTP (libsql://, https://, wss://), never a file. */
+function remoteDatabases(env: Env, locate: (id: string) => string | null | undefined, log: AppDeps['log']) {
+  const clients = new Map<string, Db>();
+  return (tenantId: string, registeredUrl: string | null | undefined) => {
+    const target = tenantDatabaseTarget(tenantId, registeredUrl === undefined ? locate(tenantId) : registeredUrl, env);
+    const override = tenantDatabaseVars(tenantId).url;
+    if (!target) {
+      log.error('tenant_database_not_configured', { tenant: tenantId });
+      throw new AppError('MISCONFIGURED', { detail: { zh: `服务配置不完整，请联系运维人员：登记库中妇联 ${tenantId} 没有数据库地址（Workers 上须为 libsql:// 地址）`, en: `The registry has no database URL for ${tenantId} (a libsql:// URL is needed on Workers)` } });
+    }
+    if (!/^(libsql|https?|wss?):/.test(target.url)) {
+      // A Worker has no files: a file: URL (or any other scheme) cannot work; say where it came from.
+      const where = env[override] ? override : `登记库中 ${tenantId} 的数据库地址`;
+      log.error('tenant_database_url_unusable', { tenant: tenantId, variable: where });
+      throw new AppError('MISCONFIGURED', { detail: { zh: `服务配置不完整，请联系运维人员：${where} 须为 libsql:// 或 https:// 地址（Workers 不能打开本地文件；本地开发请用 npm run dev:worker）`, en: `${where} must be a libsql:// or https:// URL (a Worker cannot open local files; use npm run dev:worker locally)` } });
+    }
+    const key = `${tenantId} ${target.url}`;
+    let db = clients.get(key);
+    if (!db) clients.set(key, (db = makeDb(createClient(target))));
+    return db;
+  };
+}
 
 function runtime(env: Env) {
   if (cache?.env === env) return cache;
-  const tenants = TenantRegistry.fromRaw(tenantConfigs);
-  const clients = new Map<string, Db>();
+  const config = parseConfig(env, { requirePublicBaseUrl: true, requireRegistry: true });
+  const registryClient = createClient(registryFromVars(env)!);
+  const tenants = new TenantRegistry(makeRegistryDb(registryClient), { cacheMs: registryCacheMs(env) });
+  const log = jsonLogger();
+  const open = remoteDatabases(env, (id) => tenants.location(id), log);
+  const turso = tursoSettings(env);
   const deps: AppDeps = {
-    config: parseConfig(env, { requirePublicBaseUrl: true }),
+    config,
     tenants,
     clock: systemClock,
-    log: jsonLogger(),
+    log,
     mail: (tenant) => {
       const smtp = smtpSettings(tenant.id, env);
       return smtp ? workerSmtpTransport(smtp) : unconfiguredTransport(tenant.id);
     },
-    database: (tenant) => {
-      let db = clients.get(tenant.id);
-      if (!db) {
-        const target = tenantDatabaseFromVars(tenant.id, env);
-        if (!target) {
-          deps.log.error('tenant_database_not_configured', { tenant: tenant.id });
-          throw new AppError('SERVICE_UNAVAILABLE');
-        }
-        if (!/^(libsql|https?|wss?):/.test(target.url)) {
-          // A Worker has no files: a file: URL (or any other scheme) cannot work; say which variable.
-          const name = `LIBSQL_URL_${tenant.id.toUpperCase().replace(/-/g, '_')}`;
-          deps.log.error('tenant_database_url_unusable', { tenant: tenant.id, variable: name });
-          throw new AppError('MISCONFIGURED', { detail: { zh: `服务配置不完整，请联系运维人员：${name} 须为 libsql:// 或 https:// 地址（Workers 不能打开本地文件；本地开发请用 npm run dev:worker）`, en: `${name} must be a libsql:// or https:// URL (a Worker cannot open local files; use npm run dev:worker locally)` } });
-        }
-        db = makeDb(createClient(target));
-        clients.set(tenant.id, db);
-      }
-      return db;
-    },
+    database: (tenant) => open(tenant.id, undefined),
+    databaseAt: (tenantId, url) => open(tenantId, url),
+    provisioner: turso && tursoProvisioner(turso),
   };
   cache = { env, deps, app: createApp(deps) };
   return cache;

@@ -9,14 +9,12 @@ import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import { hashPassword, randomPassword } from '../lib/password.ts';
 import { Password } from '../routes/schemas.ts';
 import type { buildNodeDeps } from '../node-runtime.ts';
-import { tenantDatabaseUrl } from '../node-runtime.ts';
 import { findResource, importStatements, inFileTerms, parseRows, validateRows } from '../records/import.ts';
 import { checkInstant, recordManualRun, runCheck } from '../jobs/checks.ts';
 import { localDateTime } from '../lib/time.ts';
 import { DateOrInstant, MAX_DATE, MIN_DATE } from '../lib/dates.ts';
 import { resources } from '../records/resources.ts';
-import { migrateTenantDb, migrationState } from '../db/migrate.ts';
-import { provisionTenant } from '../db/provision.ts';
+import { migrateTenants } from '../tenants/onboard.ts';
 import { issuePath } from '../lib/valibot-zh.ts';
 import { signToken } from '../lib/jwt.ts';
 import { CreatePersonBody, createPerson } from '../routes/people.ts';
@@ -27,54 +25,48 @@ import type { TenantConfig } from '../tenants/schema.ts';
 
 export class UsageError extends Error {}
 
-export type Values = Partial<Record<'tenant' | 'email' | 'password' | 'access' | 'name' | 'duty' | 'org-unit' | 'ttl' | 'resource' | 'as-of' | 'as', string>> & { 'dry-run'?: boolean };
+export type Values = Partial<Record<'tenant' | 'email' | 'password' | 'access' | 'name' | 'duty' | 'org-unit' | 'ttl' | 'resource' | 'as-of' | 'as' | 'config' | 'database-url' | 'note', string>> & { 'dry-run'?: boolean; all?: boolean };
 
 export interface CliContext extends ReturnType<typeof buildNodeDeps> {
   values: Values;
   positionals: string[];
   sub?: string;
+  /** `tenant config set`: the word after `config`. */
+  sub2?: string;
   out: (s: string) => void;
 }
 
-function pickTenants(all: TenantConfig[], id: string | undefined): TenantConfig[] {
-  if (!id) return all;
+/** The registered tenant named by --tenant (any status: operators may act on a suspended one), or a usage error listing them. */
+export async function tenantNamed(deps: CliContext['deps'], id: string | undefined): Promise<TenantConfig> {
+  const all = await deps.tenants.list();
   const t = all.find((x) => x.id === id);
+  if (!id) throw new UsageError(`--tenant 必填（可选 ${all.map((x) => x.id).join(', ')}）`);
   if (!t) throw new UsageError(`未知租户 unknown tenant: ${id}（可选 ${all.map((x) => x.id).join(', ')}）`);
-  return [t];
+  return t.config;
 }
 
-const redact = (url: string) => url.replace(/\/\/[^@/]*@/, '//***@');
+export const redact = (url: string) => url.replace(/\/\/[^@/]*@/, '//***@');
 
-/** Applies migrations and adds missing org units; prints a bootstrap admin once. */
-export async function migrate({ deps, dbs, values, out }: CliContext): Promise<number> {
-  const all = deps.tenants.list();
-  for (const tenant of pickTenants(all, values.tenant)) {
-    await dbs.prepare(tenant);
-    const db = deps.database(tenant);
-    const before = await migrationState(db);
-    await migrateTenantDb(db);
-    const result = await provisionTenant(db, tenant, deps.clock.now());
-    out(`[${tenant.id}] 已应用迁移 ${before.pending.length} 个，新增组织 ${result.addedOrgUnits} 个`);
-    if (result.bootstrapAdmin) out(`  初始管理员（只显示一次）: ${result.bootstrapAdmin.email} / ${result.bootstrapAdmin.password}`);
-  }
-  return 0;
-}
+/** The person running the CLI, as registry history names her. */
+export const cliActor = () => `cli:${process.env.USER ?? process.env.USERNAME ?? 'unknown'}`;
 
-/** Tenants, where their databases are, and their migration state. */
-export async function tenants({ deps, settings, out }: CliContext): Promise<number> {
-  const all = deps.tenants.list();
-  for (const tenant of all) {
-    const target = redact(tenantDatabaseUrl(tenant, process.env, settings.dataDir).url);
-    let state: string;
-    try {
-      const s = await migrationState(deps.database(tenant));
-      state = s.pending.length ? `待迁移 ${s.pending.length} 个 (${s.applied}/${s.available})` : `已是最新 (${s.applied}/${s.available})`;
-    } catch (e) {
-      state = `无法连接 (${(e as Error).name})`;
+/**
+ * `migrate --all` (or without options) or `migrate --tenant ID`: the registry, then each tenant's
+ * database brought up to this build's schema and its org tree; each one's schema version is printed
+ * and recorded in the registry. Safe to re-run. Exit code 1 if any tenant could not be migrated.
+ */
+export async function migrate({ deps, values, out }: CliContext): Promise<number> {
+  if (values.all && values.tenant) throw new UsageError('--all 与 --tenant 只能给一个');
+  const reports = await migrateTenants(deps, cliActor(), values.tenant ? [values.tenant] : undefined);
+  for (const r of reports) {
+    if (r.error) {
+      out(`[${r.id}] 迁移失败（${r.error}），其余租户照常进行；请检查其数据库位置后重试`);
+      continue;
     }
-    out(`${tenant.id}\t${tenant.name}\t${target}\t${state}`);
+    out(`[${r.id}] 结构版本 ${r.before} → ${r.after}（本次应用迁移 ${r.applied.length} 个），新增组织 ${r.addedOrgUnits} 个${r.status === 'suspended' ? '（已暂停）' : ''}`);
+    if (r.bootstrapAdmin) out(`  初始管理员（只显示一次）: ${r.bootstrapAdmin.email} / ${r.bootstrapAdmin.password}`);
   }
-  return 0;
+  return reports.some((r) => r.error) ? 1 : 0;
 }
 
 /** `user add` or `user reset-password`. */
@@ -90,7 +82,7 @@ export async function user(ctx: CliContext): Promise<number> {
  * change it at her next login, the lockout is cleared, and her old tokens end.
  */
 async function resetPassword({ deps, values, out }: CliContext): Promise<number> {
-  const [tenant] = pickTenants(deps.tenants.list(), values.tenant ?? '');
+  const tenant = await tenantNamed(deps, values.tenant);
   if (!values.email) throw new UsageError('--email 必填');
   if (values.password !== undefined && !v.is(Password, values.password)) throw new UsageError('--password 至少 8 位');
   const password = values.password ?? randomPassword();
@@ -108,8 +100,7 @@ async function resetPassword({ deps, values, out }: CliContext): Promise<number>
 
 /** Creates a person who can log in. */
 async function userAdd({ deps, values, out }: CliContext): Promise<number> {
-  const all = deps.tenants.list();
-  const [tenant] = pickTenants(all, values.tenant ?? '');
+  const tenant = await tenantNamed(deps, values.tenant);
   const parsed = v.safeParse(CreatePersonBody, {
     name: values.name ?? values.email,
     email: values.email,
@@ -127,8 +118,7 @@ async function userAdd({ deps, values, out }: CliContext): Promise<number> {
 
 /** Prints a token for scripts. */
 export async function token({ deps, values, out }: CliContext): Promise<number> {
-  const all = deps.tenants.list();
-  const [tenant] = pickTenants(all, values.tenant ?? '');
+  const tenant = await tenantNamed(deps, values.tenant);
   if (!values.email) throw new UsageError('--email 必填');
   const ttl = values.ttl ? Number(values.ttl) : undefined;
   if (ttl !== undefined && (!Number.isInteger(ttl) || ttl < 60)) throw new UsageError('--ttl 须为不小于 60 的整数秒');
@@ -143,8 +133,7 @@ export async function token({ deps, values, out }: CliContext): Promise<number> 
 
 /** Runs the daily check now (a date means 08:00 Beijing time that day). */
 export async function check({ deps, dbs, values, out }: CliContext): Promise<number> {
-  const all = deps.tenants.list();
-  const [tenant] = pickTenants(all, values.tenant ?? '');
+  const tenant = await tenantNamed(deps, values.tenant);
   const raw = values['as-of'];
   if (raw && !v.is(DateOrInstant, raw)) throw new UsageError(`--as-of 应为 ${MIN_DATE} 至 ${MAX_DATE} 之间的日期 YYYY-MM-DD 或带时区的 ISO 8601 时间`);
   const asOf = checkInstant(raw, tenant.timeZone, deps.clock.now());
@@ -163,8 +152,7 @@ export async function check({ deps, dbs, values, out }: CliContext): Promise<num
 
 /** Imports a CSV or NDJSON file: every row or none, with progress. */
 export async function importFile({ deps, values, positionals, out }: CliContext): Promise<number> {
-  const all = deps.tenants.list();
-  const [tenant] = pickTenants(all, values.tenant ?? '');
+  const tenant = await tenantNamed(deps, values.tenant);
   const file = positionals[0];
   if (!file) throw new UsageError('请给出要导入的文件');
   const stem = basename(file).replace(/\.(csv|ndjson|jsonl)$/i, '');

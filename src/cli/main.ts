@@ -1,7 +1,7 @@
 /**
  * `npx grassroots <command>`: operations for IT staff. Reads the same
- * environment as the server (DATA_DIR, TENANTS_DIR, JWT_SECRET,
- * LIBSQL_URL_<ID>, LIBSQL_AUTH_TOKEN_<ID>).
+ * environment as the server (DATA_DIR, TENANTS_DIR, JWT_SECRET, REGISTRY_URL,
+ * REGISTRY_AUTH_TOKEN, LIBSQL_GROUP_AUTH_TOKEN, TURSO_*, LIBSQL_URL_<ID>…).
  */
 import { parseArgs } from 'node:util';
 import { buildNodeDeps } from '../node-runtime.ts';
@@ -9,12 +9,24 @@ import { installZhMessages } from '../lib/valibot-zh.ts';
 import { AppError, errorCodes, errorKind } from '../lib/errors.ts';
 import { silentLogger } from '../lib/logger.ts';
 import { isBusyError } from '../db/errors.ts';
-import { UsageError, check, importFile, migrate, tenants, token, user, type CliContext } from './commands.ts';
+import { UsageError, check, importFile, migrate, token, user, type CliContext } from './commands.ts';
+import { list, tenant } from './tenant-commands.ts';
 
 const USAGE = `用法 usage: npx grassroots <命令> [选项]
 
-  migrate [--tenant ID]        为租户数据库执行迁移并补齐组织树（远程库也适用）
-  tenants                      列出租户、数据库位置和迁移状态
+  migrate [--all | --tenant ID]
+                               为登记的全部（或一个）租户数据库执行迁移并补齐组织树，
+                               打印并在登记库中记录各自的结构版本；可重复运行
+  tenant list                  列出登记的租户：状态、配置版本、结构版本、数据库位置（不打开租户数据库）
+  tenant create --config FILE [--database-url URL]
+                               接入新的妇联：创建数据库（本地文件，或设置 TURSO_* 后在 Turso 上）、
+                               迁移、建立组织树、登记，并只显示一次初始管理员密码
+  tenant suspend|resume --tenant T
+                               暂停 / 恢复某妇联的服务（数据保留）
+  tenant config set --tenant T --config FILE [--dry-run] [--note 说明]
+                               校验并启用新的考核配置（新版本，旧版本保留）；--dry-run 只显示
+                               会有多少条考核结果改变状态
+  tenant history --tenant T    配置版本和操作记录
   user add --tenant T --email E --password P --access admin|supervisor|member
            [--name N] [--duty leader|office_cadre|committee_member|grassroots_cadre] [--org-unit ID]
                                新建可登录的用户
@@ -31,9 +43,10 @@ const USAGE = `用法 usage: npx grassroots <命令> [选项]
 
 export async function main(argv: string[], out: (s: string) => void = console.log): Promise<number> {
   installZhMessages();
-  const [command, sub] = argv;
+  const [command, sub, sub2] = argv;
+  const words = command === 'tenant' && sub === 'config' ? 3 : command === 'user' || command === 'tenant' ? 2 : 1;
   const { values, positionals } = parseArgs({
-    args: argv.slice(command === 'user' ? 2 : 1),
+    args: argv.slice(words),
     options: {
       tenant: { type: 'string' },
       email: { type: 'string' },
@@ -47,6 +60,10 @@ export async function main(argv: string[], out: (s: string) => void = console.lo
       'as-of': { type: 'string' },
       'dry-run': { type: 'boolean' },
       as: { type: 'string' },
+      all: { type: 'boolean' },
+      config: { type: 'string' },
+      'database-url': { type: 'string' },
+      note: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -56,14 +73,20 @@ export async function main(argv: string[], out: (s: string) => void = console.lo
     out(USAGE);
     return command ? 0 : 2;
   }
+  const handlers: Record<string, (ctx: CliContext) => Promise<number>> = { migrate, tenant, tenants: list, user, token, check, import: importFile };
+  const handler = handlers[command];
+  if (!handler) throw new UsageError(`未知命令 unknown command: ${command}\n\n${USAGE}`);
   const runtime = buildNodeDeps(process.env, silentLogger);
-  const handlers: Record<string, (ctx: CliContext) => Promise<number>> = { migrate, tenants, user, token, check, import: importFile };
   try {
-    const handler = handlers[command];
-    if (!handler) throw new UsageError(`未知命令 unknown command: ${command}\n\n${USAGE}`);
-    return await handler({ ...runtime, values, positionals, sub, out });
+    // The embedded default registers the founding federations of TENANTS_DIR on first use, whichever command comes first.
+    const { added } = await runtime.prepareRegistry();
+    for (const { tenant, bootstrapAdmin } of added) {
+      out(`[${tenant.id}] 已登记 ${tenant.name}（来自租户目录）`);
+      if (bootstrapAdmin) out(`  初始管理员（只显示一次）: ${bootstrapAdmin.email} / ${bootstrapAdmin.password}`);
+    }
+    return await handler({ ...runtime, values, positionals, sub, sub2, out });
   } finally {
-    runtime.dbs.close();
+    runtime.close();
   }
 }
 

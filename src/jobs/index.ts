@@ -98,7 +98,7 @@ export async function runScheduled(deps: AppDeps, cron: string, scheduledTime: D
     return [];
   }
   const out: RunOutcome[] = [];
-  for (const tenant of deps.tenants.list()) {
+  for (const tenant of await deps.tenants.active()) {
     try {
       out.push(await runJobForTenant(deps, tenant, job, slot));
     } catch (e) {

@@ -14,6 +14,7 @@ export const errorCodes = {
   FORBIDDEN: { status: 403, zh: '无权执行此操作', en: 'You are not allowed to do this' },
   PASSWORD_CHANGE_REQUIRED: { status: 403, zh: '首次登录或密码被重置后须先修改密码（POST /auth/password）', en: 'Change your password first (POST /auth/password)' },
   TENANT_MISMATCH: { status: 403, zh: '登录凭证不属于该妇联', en: 'The token belongs to another federation' },
+  TENANT_SUSPENDED: { status: 403, zh: '该妇联的服务已暂停，请联系平台运维人员', en: "This federation's service is suspended; contact the platform operators" },
   TENANT_NOT_FOUND: { status: 404, zh: '未找到该妇联', en: 'No such federation' },
   NOT_FOUND: { status: 404, zh: '未找到该记录', en: 'Not found' },
   ROUTE_NOT_FOUND: { status: 404, zh: '接口不存在', en: 'No such endpoint' },

@@ -19,7 +19,8 @@ export function doc(opts: {
   summary: string;
   description?: string;
   ok?: { status?: 200 | 201 | 204; schema?: v.GenericSchema; description?: string };
-  auth?: boolean;
+  /** false: no token; 'platform': the platform operators' PLATFORM_TOKEN; default: a person's login token. */
+  auth?: boolean | 'platform';
   extra?: DescribeRouteOptions['responses'];
 }) {
   const status = opts.ok?.status ?? 200;
@@ -31,7 +32,7 @@ export function doc(opts: {
     tags: [opts.tag],
     summary: opts.summary,
     description: opts.description,
-    security: opts.auth === false ? [] : [{ bearerAuth: [] }],
+    security: opts.auth === false ? [] : opts.auth === 'platform' ? [{ platformToken: [] }] : [{ bearerAuth: [] }],
     responses: { [status]: success, ...opts.extra },
   });
 }

@@ -11,6 +11,6 @@ export const systemRoutes = (deps: AppDeps) =>
     .get('/health', doc({ tag: '系统', summary: '健康检查', auth: false, ok: { schema: HealthResult } }), (c) =>
       c.json({ status: 'ok' as const, time: deps.clock.now().toISOString() }),
     )
-    .get('/v1/tenants', doc({ tag: '系统', summary: '本服务接入的妇联', auth: false, ok: { schema: TenantsResult } }), (c) =>
-      c.json({ items: deps.tenants.list().map((t) => ({ id: t.id, name: t.name })) }),
+    .get('/v1/tenants', doc({ tag: '系统', summary: '本服务接入的妇联（服务中的）', auth: false, ok: { schema: TenantsResult } }), async (c) =>
+      c.json({ items: (await deps.tenants.active()).map((t) => ({ id: t.id, name: t.name })) }),
     );

@@ -74,9 +74,11 @@ export const TenantConfigSchema = v.pipe(
 export type TenantConfig = v.InferOutput<typeof TenantConfigSchema>;
 
 export class TenantConfigError extends Error {
+  readonly issues: { path: string; message: string }[];
   constructor(file: string, issues: { path: string; message: string }[]) {
     super(`租户配置无效 (invalid tenant config) ${file}:\n` + issues.map((i) => `  - ${i.path || '(根)'}: ${i.message}`).join('\n'));
     this.name = 'TenantConfigError';
+    this.issues = issues;
   }
 }
 

@@ -16,15 +16,15 @@ export const authPages = (kit: Kit) => {
   const app = new Hono();
   const { tenantOf, sameOrigin, signedInPage, signedInPost } = kit;
 
-  app.get('/', (c) =>
+  app.get('/', async (c) =>
     c.html(html`<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>下基层工作台</title><link rel="stylesheet" href="/assets/app.css"></head>
-<body><main id="main"><h1>下基层工作台</h1><p>请选择所在妇联：</p><ul class="tenants">${kit.deps.tenants.list().map((t) => html`<li><a class="button" href="/${t.id}/login">${t.name}</a></li>`)}</ul>
+<body><main id="main"><h1>下基层工作台</h1><p>请选择所在妇联：</p><ul class="tenants">${(await kit.deps.tenants.list()).filter((t) => t.status === 'active').map((t) => html`<li><a class="button" href="/${t.id}/login">${t.name}</a></li>`)}</ul>
 <p class="muted">接口文档：<a href="/docs">/docs</a></p></main></body></html>`),
   );
 
   // ---------------------------------------------------------------- login, logout, password
-  app.get('/:tenant', (c) => {
-    const tenant = tenantOf(c);
+  app.get('/:tenant', async (c) => {
+    const tenant = await tenantOf(c);
     return tenant ? c.redirect(`/${tenant.id}/tasks`, 303) : c.notFound();
   });
 
@@ -45,14 +45,14 @@ export const authPages = (kit: Kit) => {
       status,
     );
 
-  app.get('/:tenant/login', (c) => {
-    const tenant = tenantOf(c);
+  app.get('/:tenant/login', async (c) => {
+    const tenant = await tenantOf(c);
     if (!tenant) return c.notFound();
     return loginPage(c, tenant, { next: safeNext(tenant.id, c.req.query('next')) });
   });
 
   app.post('/:tenant/login', sameOrigin, async (c) => {
-    const tenant = tenantOf(c);
+    const tenant = await tenantOf(c);
     if (!tenant) return c.notFound();
     const form = await formOf(c);
     const email = one(form.email) ?? '';
@@ -68,7 +68,7 @@ export const authPages = (kit: Kit) => {
   });
 
   app.post('/:tenant/logout', sameOrigin, async (c) => {
-    const tenant = tenantOf(c);
+    const tenant = await tenantOf(c);
     if (!tenant) return c.notFound();
     endSession(c, tenant.id);
     return c.redirect(`/${tenant.id}/login?notice=loggedOut`, 303);

@@ -8,6 +8,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { csrf } from 'hono/csrf';
 import { html } from 'hono/html';
 import type { AppDeps } from '../env.ts';
+import { AppError } from '../lib/errors.ts';
 import type { TenantConfig } from '../tenants/schema.ts';
 import type { Status } from '../rules/status.ts';
 import { apiClient, type Api, type ApiFetch } from './api.ts';
@@ -85,7 +86,12 @@ export type PostHandler = (c: Context, s: Signed, form: Form) => Response | Prom
 export type Kit = ReturnType<typeof webKit>;
 
 export function webKit(deps: AppDeps, fetchApi: ApiFetch) {
-  const tenantOf = (c: Context): TenantConfig | undefined => deps.tenants.get(c.req.param('tenant') ?? '');
+  /** The tenant the path names, if it is registered; a suspended one is refused with a page saying so (routes.ts). */
+  const tenantOf = async (c: Context): Promise<TenantConfig | undefined> => {
+    const t = await deps.tenants.get(c.req.param('tenant') ?? '');
+    if (t?.status === 'suspended') throw new AppError('TENANT_SUSPENDED');
+    return t?.config;
+  };
 
   const errorPage = (c: Context, tenant: Pick<TenantConfig, 'id' | 'name'>, status: ErrorStatus, message: string, viewer?: Viewer) => {
     const title = { 400: '无法完成', 403: '无权访问', 404: '未找到', 500: '出错了' }[status];
@@ -121,7 +127,7 @@ export function webKit(deps: AppDeps, fetchApi: ApiFetch) {
     await originCheck(c, async () => {
       allowed = true;
     }).catch(() => undefined);
-    if (!allowed) return errorPage(c, tenantOf(c) ?? { id: '', name: '下基层工作台' }, 403, STALE_FORM);
+    if (!allowed) return errorPage(c, (await tenantOf(c)) ?? { id: '', name: '下基层工作台' }, 403, STALE_FORM);
     await next();
   };
 
@@ -129,7 +135,7 @@ export function webKit(deps: AppDeps, fetchApi: ApiFetch) {
   const signedInPage =
     (handler: PageHandler, opts: { passwordPage?: boolean } = {}) =>
     async (c: Context) => {
-      const tenant = tenantOf(c);
+      const tenant = await tenantOf(c);
       if (!tenant) return c.notFound();
       const s = await signedIn(c, tenant, opts);
       return s instanceof Response ? s : handler(c, { tenant, ...s });

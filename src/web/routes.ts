@@ -14,6 +14,7 @@ import { Hono } from 'hono';
 import type { AppDeps } from '../env.ts';
 import type { ApiFetch } from './api.ts';
 import { webKit } from './kit.ts';
+import { AppError, errorCodes } from '../lib/errors.ts';
 import { authPages } from './auth.ts';
 import { taskPages } from './tasks.ts';
 import { recordPages } from './records.ts';
@@ -22,5 +23,11 @@ import { adminPages } from './admin.ts';
 
 export const webRoutes = (deps: AppDeps, fetchApi: ApiFetch) => {
   const kit = webKit(deps, fetchApi);
-  return new Hono().route('/', authPages(kit)).route('/', taskPages(kit)).route('/', recordPages(kit)).route('/', boardPages(kit)).route('/', adminPages(kit));
+  const web = new Hono().route('/', authPages(kit)).route('/', taskPages(kit)).route('/', recordPages(kit)).route('/', boardPages(kit)).route('/', adminPages(kit));
+  // A suspended federation's pages say so, in a page rather than the API's JSON; anything else goes to the app's handler.
+  web.onError((err, c) => {
+    if (err instanceof AppError && err.code === 'TENANT_SUSPENDED') return kit.errorPage(c, { id: c.req.param('tenant') ?? '', name: '下基层工作台' }, 403, errorCodes.TENANT_SUSPENDED.zh);
+    throw err;
+  });
+  return web;
 };

@@ -16,7 +16,7 @@ let admin: { email: string; password: string };
 const ADMIN_OWN = 'admin-own-pass-1';
 /** A second admin for the pages after the first steps, so that each test stands alone. */
 const ADMIN2 = { email: 'admin2@binzhou.cn', password: 'admin2-pass-1' };
-const db = () => w.t.deps.database(w.t.deps.tenants.get('binzhou')!);
+const db = () => w.t.deps.database(w.t.tenant('binzhou'));
 
 beforeAll(async () => {
   w = await startWorkbench({ now: '2012-06-01T02:00:00.000Z' });

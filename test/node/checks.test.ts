@@ -33,7 +33,7 @@ describe('Binzhou: a county with no plan on 2012-04-21', () => {
     t = await makeTestApp({ vars: smtp.vars, now: '2012-04-21T00:00:30Z' });
     await addUser(t, 'binzhou', { name: '惠民县妇联主席', email: 'huimin@bz.test', password: 'pass-hm-123', access: 'supervisor', orgUnitId: 'huimin', duty: 'leader' });
     await addUser(t, 'binzhou', { name: '组宣部部长', email: 'zuxuan@bz.test', password: 'pass-zx-123', access: 'supervisor', orgUnitId: 'zuxuan', duty: 'leader' });
-    const w = recordWriters(t.deps.database(t.deps.tenants.get('binzhou')!));
+    const w = recordWriters(t.deps.database(t.tenant('binzhou')));
     for (const c of ['bincheng', 'zhanhua', 'yangxin', 'wudi', 'boxing', 'zouping', 'econ-dev-zone', 'hi-tech-zone', 'beihai-zone']) await w.add.submission({ orgUnitId: c, type: 'plan', recipientOrgUnitId: 'zuxuan', submittedAt: '2012-04-19T02:00:00.000Z' });
   });
   afterEach(() => t.close());
@@ -83,7 +83,7 @@ describe('Binzhou: a county with no plan on 2012-04-21', () => {
     expect(outbox.items.every((i) => i.attempts === 1 && /451|unavailable/i.test(i.lastError))).toBe(true);
     smtp.refuse = false;
     // Not before the backoff has passed…
-    expect((await deliverOutbox(t.deps, t.deps.tenants.get('binzhou')!, t.deps.database(t.deps.tenants.get('binzhou')!))).sent).toBe(0);
+    expect((await deliverOutbox(t.deps, t.tenant('binzhou'), t.deps.database(t.tenant('binzhou')))).sent).toBe(0);
     // …then every one.
     t.setNow('2012-04-21T00:02:00Z');
     const d = await runScheduled(t.deps, '*/10 * * * *', new Date('2012-04-21T00:10:00Z'));
@@ -122,7 +122,7 @@ describe('Harbin: bimonthly report reminders go only to units that have not repo
     t = await makeTestApp({ vars: smtp.vars, now: '2017-02-26T00:00:30Z' });
     await addUser(t, 'harbin', { name: '道里区妇联主席', email: 'daoli@hrb.test', password: 'pass-dl-123', access: 'supervisor', orgUnitId: 'daoli', duty: 'leader' });
     await addUser(t, 'harbin', { name: '南岗区妇联主席', email: 'nangang@hrb.test', password: 'pass-ng-123', access: 'supervisor', orgUnitId: 'nangang', duty: 'leader' });
-    await recordWriters(t.deps.database(t.deps.tenants.get('harbin')!)).add.submission({ orgUnitId: 'daoli', type: 'progress', period: '2017-01/2017-02', submittedAt: '2017-02-20T02:00:00.000Z' });
+    await recordWriters(t.deps.database(t.tenant('harbin'))).add.submission({ orgUnitId: 'daoli', type: 'progress', period: '2017-01/2017-02', submittedAt: '2017-02-20T02:00:00.000Z' });
   });
   afterEach(() => t.close());
 
@@ -203,11 +203,11 @@ describe('Workers without SMTP (unconfiguredTransport)', () => {
       const out = await run(t, 'binzhou', { asOf: '2012-04-21' });
       expect(out.enqueued).toBeGreaterThan(0);
       expect(out.delivery).toEqual({ sent: 0, retrying: 0, failed: 0, waiting: out.enqueued });
-      const db = t.deps.database(t.deps.tenants.get('binzhou')!);
+      const db = t.deps.database(t.tenant('binzhou'));
       // Three days of hourly deliveries: nothing is attempted, nothing turns failed.
       for (let h = 1; h <= 72; h++) {
         t.setNow(new Date(Date.parse('2012-04-21T00:00:30Z') + h * 3600_000).toISOString());
-        await deliverOutbox(t.deps, t.deps.tenants.get('binzhou')!, db);
+        await deliverOutbox(t.deps, t.tenant('binzhou'), db);
       }
       const rows = await db.select({ status: outbox.status, attempts: outbox.attempts }).from(outbox);
       expect(new Set(rows.map((r) => `${r.status}/${r.attempts}`))).toEqual(new Set(['pending/0']));
@@ -216,10 +216,10 @@ describe('Workers without SMTP (unconfiguredTransport)', () => {
       expect(list.mail).toEqual({ configured: false, transport: 'unconfigured' });
 
       configured = true;
-      const sent = await deliverOutbox(t.deps, t.deps.tenants.get('binzhou')!, db);
+      const sent = await deliverOutbox(t.deps, t.tenant('binzhou'), db);
       expect(sent).toEqual({ sent: out.enqueued, retrying: 0, failed: 0, waiting: 0 });
       expect(smtp.messages).toHaveLength(out.enqueued);
-      expect((await deliverOutbox(t.deps, t.deps.tenants.get('binzhou')!, db)).sent).toBe(0);
+      expect((await deliverOutbox(t.deps, t.tenant('binzhou'), db)).sent).toBe(0);
     } finally {
       t.close();
     }

@@ -16,7 +16,7 @@ beforeAll(async () => {
   admin = await t.adminToken('binzhou');
   cadre = await addUser(t, 'binzhou', { name: '区妇联干部', email: 'c@bz.cn', password: 'pass-c-123', duty: 'office_cadre', orgUnitId: 'bincheng' });
   supervisor = await addUser(t, 'binzhou', { name: '滨城督导', email: 's@bz.cn', password: 'pass-s-123', access: 'supervisor', orgUnitId: 'bincheng' });
-  const w = recordWriters(t.deps.database(t.deps.tenants.get('binzhou')!));
+  const w = recordWriters(t.deps.database(t.tenant('binzhou')));
   await w.add.submission({ orgUnitId: 'bincheng', type: 'plan', recipientOrgUnitId: 'zuxuan', submittedAt: bj('2012-04-18T10:00:00') });
 });
 afterAll(() => t.close());

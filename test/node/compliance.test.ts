@@ -18,7 +18,7 @@ beforeAll(async () => {
   cadreA = await addUser(t, 'binzhou', { name: '干部甲', email: 'a@bz.cn', password: 'pass-a-123', duty: 'office_cadre', orgUnitId: 'bincheng' });
   cadreB = await addUser(t, 'binzhou', { name: '干部乙', email: 'b@bz.cn', password: 'pass-b-123', duty: 'office_cadre', orgUnitId: 'huimin' });
   supervisor = await addUser(t, 'binzhou', { name: '滨城督导', email: 's@bz.cn', password: 'pass-s-123', access: 'supervisor', orgUnitId: 'bincheng' });
-  const w = recordWriters(t.deps.database(t.deps.tenants.get('binzhou')!));
+  const w = recordWriters(t.deps.database(t.tenant('binzhou')));
   await w.add.submission({ orgUnitId: 'bincheng', type: 'plan', recipientOrgUnitId: 'zuxuan', submittedAt: bj('2012-04-18T10:00:00') });
   for (let i = 0; i < 10; i++) await w.add.visit({ personId: cadreA.id, visitedOn: `2012-05-${String(i + 10)}` });
 });

@@ -64,7 +64,7 @@ describe('date fuzz', () => {
       }
     }
     expect(accepted).toBeGreaterThan(0);
-    const db = t.deps.database(t.deps.tenants.get('binzhou')!);
+    const db = t.deps.database(t.tenant('binzhou'));
     for (const def of resources) {
       for (const [name, spec] of Object.entries(def.fields)) {
         if (spec.kind !== 'date' && spec.kind !== 'instant') continue;

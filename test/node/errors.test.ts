@@ -101,7 +101,7 @@ describe('errors: one shape everywhere', () => {
   it('a database failure is 500 INTERNAL with no stack trace or SQL in the body, and no SQL parameters in the log', async () => {
     const broken = await makeTestApp({ log });
     const token = await broken.adminToken('harbin');
-    const db = broken.deps.database(broken.deps.tenants.get('harbin')!);
+    const db = broken.deps.database(broken.tenant('harbin'));
     await db.run(sql`alter table org_units rename to org_units_gone`);
     logged.length = 0;
     const res = await broken.request('/v1/harbin/org-units', { token });

@@ -55,7 +55,7 @@ function malformedBody(props: Record<string, Prop>): string {
 
 async function totalRows(): Promise<number> {
   let n = 0;
-  for (const tenant of t.deps.tenants.list()) {
+  for (const tenant of await t.deps.tenants.active()) {
     const db = t.deps.database(tenant);
     const tables = await db.all<{ name: string }>(sql`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name <> '__drizzle_migrations'`);
     for (const { name } of tables) n += Number((await db.all<{ n: number }>(sql.raw(`select count(*) as n from "${name}"`)))[0].n);

@@ -24,7 +24,7 @@ describe('scheduled jobs: one run per cron slot', () => {
   });
 
   it('a failed slot is retried by the next delivery; a stale running claim is retaken after 15 minutes', async () => {
-    const lixia = t.deps.tenants.get('lixia')!;
+    const lixia = t.tenant('lixia');
     const db = t.deps.database(lixia);
     const { sql } = await import('drizzle-orm');
     await db.run(sql`insert into job_runs (id, job, scheduled_for, started_at, status) values ('f1', 'daily-check', '2026-11-26T00:00:00.000Z', '2026-11-23T01:00:00.000Z', 'failed')`);

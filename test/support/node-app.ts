@@ -10,10 +10,12 @@ import { people } from '../../db/schema.ts';
 import type { MiddlewareHandler } from 'hono';
 import { createApp } from '../../src/app.ts';
 import { parseConfig, type AppDeps } from '../../src/env.ts';
-import { tenantDatabases, nodeMail } from '../../src/node-runtime.ts';
+import { tenantDatabases, nodeMail, openRegistry } from '../../src/node-runtime.ts';
+import { registerFromFiles } from '../../src/tenants/onboard.ts';
+import { localFileProvisioner } from '../../src/tenants/provisioners.ts';
+import type { TenantConfig } from '../../src/tenants/schema.ts';
 import { loadTenantsFromDir } from '../../src/tenants/load-dir.ts';
-import { migrateTenantDb } from '../../src/db/migrate.ts';
-import { provisionTenant } from '../../src/db/provision.ts';
+import { migrateRegistryDb } from '../../src/db/migrate.ts';
 import { silentLogger, type Logger } from '../../src/lib/logger.ts';
 
 export const TEST_SECRET = 'node-suite-secret-0123456789abcdefghijklmnopqrstuvwxyz';
@@ -28,29 +30,36 @@ export interface TestApp {
   request(path: string, init?: RequestInit & { token?: string; json?: unknown }): Promise<Response>;
   login(tenant: string, email: string, password: string): Promise<string>;
   adminToken(tenant: string): Promise<string>;
+  /** A founding federation's config (as registered from tenants/<id>.json). */
+  tenant(id: string): TenantConfig;
   close(): void;
 }
 
 export async function makeTestApp(opts: { now?: string; log?: Logger; vars?: Record<string, string>; mail?: AppDeps['mail']; assets?: MiddlewareHandler } = {}): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'grassroots-node-'));
-  const tenants = loadTenantsFromDir(TENANTS_DIR);
-  const dbs = tenantDatabases(opts.vars ?? {}, dir);
+  const files = loadTenantsFromDir(TENANTS_DIR);
+  const vars = opts.vars ?? {};
+  // The real registry, a libSQL file in the temp folder, seeded from tenants/*.json as `npm start` seeds it.
+  const reg = openRegistry(vars, dir);
+  await migrateRegistryDb(reg.registry.db);
+  const dbs = tenantDatabases(vars, dir, (id) => reg.registry.location(id));
   let now = new Date(opts.now ?? '2026-11-23T02:00:00.000Z');
   const deps: AppDeps = {
     config: parseConfig({ JWT_SECRET: TEST_SECRET, ...opts.vars }),
-    tenants,
+    tenants: reg.registry,
     database: dbs.database,
+    databaseAt: dbs.databaseAt,
+    prepareDatabase: dbs.prepareAt,
+    provisioner: localFileProvisioner(dir),
     clock: { now: () => now },
     log: opts.log ?? silentLogger,
-    mail: opts.mail ?? nodeMail(opts.vars ?? {}, dir, opts.log ?? silentLogger),
+    mail: opts.mail ?? nodeMail(vars, dir, opts.log ?? silentLogger),
   };
   const admins: TestApp['admins'] = {};
-  for (const t of tenants.list()) {
-    await dbs.prepare(t);
-    await migrateTenantDb(deps.database(t));
-    admins[t.id] = (await provisionTenant(deps.database(t), t, now)).bootstrapAdmin!;
+  for (const { tenant, bootstrapAdmin } of (await registerFromFiles(deps, files, (id) => `file:tenants/${id}.json`)).added) {
+    admins[tenant.id] = bootstrapAdmin!;
     // As if she had already changed her first password: tests act as an admin at work (auth.security tests the first login).
-    await deps.database(t).update(people).set({ mustChangePassword: false }).where(eq(people.email, admins[t.id].email));
+    await deps.database(tenant.config).update(people).set({ mustChangePassword: false }).where(eq(people.email, admins[tenant.id].email));
   }
   const app = createApp(deps, { assets: opts.assets });
   const request: TestApp['request'] = (path, init = {}) => {
@@ -81,8 +90,10 @@ export async function makeTestApp(opts: { now?: string; log?: Logger; vars?: Rec
       if (!tokens.has(tenant)) tokens.set(tenant, await login(tenant, admins[tenant].email, admins[tenant].password));
       return tokens.get(tenant)!;
     },
+    tenant: (id) => files.get(id)!,
     close: () => {
       dbs.close();
+      reg.client.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -97,7 +108,7 @@ export async function addUser(t: TestApp, tenant: string, body: Record<string, u
 }
 
 export async function countRows(t: TestApp, tenant: string, table: string): Promise<number> {
-  const db = t.deps.database(t.deps.tenants.get(tenant)!);
+  const db = t.deps.database(t.tenant(tenant));
   const rows = await db.all<{ n: number }>(sql.raw(`select count(*) as n from ${table}`));
   return Number(rows[0].n);
 }

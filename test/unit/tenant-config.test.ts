@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseTenantConfig, flattenOrgUnits } from '../../src/tenants/schema.ts';
-import { TenantRegistry } from '../../src/tenants/registry.ts';
+import { TenantConfigSet } from '../../src/tenants/config-set.ts';
 
 const dir = join(import.meta.dirname, '../../tenants');
 const raw = (id: string) => JSON.parse(readFileSync(join(dir, `${id}.json`), 'utf8'));
@@ -70,7 +70,7 @@ describe('tenant configs', () => {
   });
 
   it('the file name must equal the tenant id, and ids are unique across files', () => {
-    expect(() => TenantRegistry.fromRaw([{ file: 'tenants/other.json', raw: raw('lixia') }])).toThrow(/lixia\.json/);
-    expect(() => TenantRegistry.fromRaw([{ file: 'a/lixia.json', raw: raw('lixia') }, { file: 'b/lixia.json', raw: raw('lixia') }])).toThrow(/重复/);
+    expect(() => TenantConfigSet.fromRaw([{ file: 'tenants/other.json', raw: raw('lixia') }])).toThrow(/lixia\.json/);
+    expect(() => TenantConfigSet.fromRaw([{ file: 'a/lixia.json', raw: raw('lixia') }, { file: 'b/lixia.json', raw: raw('lixia') }])).toThrow(/重复/);
   });
 });

@@ -16,7 +16,9 @@ import { createClient } from '@libsql/client';
 import { migrate } from 'drizzle-orm/libsql/migrator';
 import { sql } from 'drizzle-orm';
 import { makeDb } from '../../../src/db/client.ts';
-import { MIGRATIONS_DIR } from '../../../src/db/migrate.ts';
+import { migrateTenantDb } from '../../../src/db/migrate.ts';
+
+const MIGRATIONS_DIR = join(import.meta.dirname, '../../../db/migrations');
 
 let fx: EngineFixture | undefined;
 let t: TestApp | undefined;
@@ -74,7 +76,7 @@ describe('9. people and units change', () => {
     const admin = await t.adminToken('binzhou');
     const created = await t.request('/v1/binzhou/people', { method: 'POST', token: admin, json: { name: '刘干部', duty: 'office_cadre', orgUnitId: 'wudi' } });
     const { id } = (await created.json()) as { id: string };
-    const w = recordWriters(t.deps.database(t.deps.tenants.get('binzhou')!));
+    const w = recordWriters(t.deps.database(t.tenant('binzhou')));
     await w.add.fieldTrip({ personId: id, startDate: '2012-05-03' });
     await w.add.fieldTrip({ personId: id, startDate: '2012-05-20' });
 
@@ -112,7 +114,7 @@ describe('9. people and units change', () => {
     const post = (json: unknown) => t!.request('/v1/harbin/org-units', { method: 'POST', token: admin, json });
     expect((await post({ id: 'street-a', name: '甲街道妇联', level: 'street', type: 'federation', parentId: 'acheng' })).status).toBe(201);
     expect((await post({ id: 'village-a', name: '甲村妇联', level: 'community', type: 'federation', parentId: 'street-a' })).status).toBe(201);
-    const w = recordWriters(t.deps.database(t.deps.tenants.get('harbin')!));
+    const w = recordWriters(t.deps.database(t.tenant('harbin')));
     const a = await w.person({ duty: 'office_cadre', orgUnitId: 'yanjiu' });
     const b = await w.person({ duty: 'office_cadre', orgUnitId: 'zuzhi' });
     for (const [p, d] of [[a, '2017-04-10'], [b, '2017-04-12'], [a, '2017-08-07'], [b, '2017-08-08']] as const) await w.add.fieldTrip({ personId: p, orgUnitId: 'village-a', startDate: d });
@@ -131,7 +133,7 @@ describe('9. migrating a database from before history was kept', () => {
   it('0006 turns every person and unit into history "since before records began"; someone already removed keeps it up to the day she was removed', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'grassroots-mig-'));
     try {
-      // The migrations as they were before 0006.
+      // The migrations as they were before 0006, applied by drizzle's migrator as earlier versions did.
       const old = join(dir, 'old');
       cpSync(MIGRATIONS_DIR, old, { recursive: true });
       const journal = JSON.parse(readFileSync(join(old, 'meta/_journal.json'), 'utf8')) as { entries: { tag: string }[] };
@@ -144,7 +146,8 @@ describe('9. migrating a database from before history was kept', () => {
       await db.run(sql`insert into people (id, name, access, duty, org_unit_id, created_at, updated_at, deleted_at) values
         ('p1', '在职', 'member', 'leader', 'c1', '2012-01-01T00:00:00.000Z', 'x', null),
         ('p2', '已删除', 'member', 'office_cadre', 'c1', '2012-01-01T00:00:00.000Z', 'x', '2012-07-20T17:00:00.000Z')`);
-      await migrate(db, { migrationsFolder: MIGRATIONS_DIR });
+      // Migrated by drizzle's own migrator before, by ours (from the compiled migrations) now.
+      await migrateTenantDb(db);
       const rows = await db.all(sql`select person_id, org_unit_id, duty, from_date, to_date from person_assignments order by person_id`);
       expect(rows).toEqual([
         { person_id: 'p1', org_unit_id: 'c1', duty: 'leader', from_date: null, to_date: null },
