@@ -42,16 +42,18 @@ export const tursoDatabaseName = (tenantId: string) => `grassroots-${tenantId}`;
 
 export function tursoProvisioner(s: TursoSettings): DatabaseProvisioner {
   const turso = tursoPlatformClient({ org: s.org, token: s.apiToken, ...(s.apiUrl && { baseUrl: s.apiUrl.replace(/\/?$/, '/') }) });
+  // libsql:// (TLS) on Turso; plain http only when the Platform API itself is plain http on loopback (a local stand-in).
+  const scheme = s.apiUrl && /^http:\/\/(127\.0\.0\.1|localhost)[:/]/.test(s.apiUrl) ? 'http' : 'libsql';
   return {
     describe: `Turso 组织 ${s.org} 的分组 ${s.group}`,
     async create(tenantId) {
       const name = tursoDatabaseName(tenantId);
       try {
         const db = await turso.databases.create(name, { group: s.group });
-        return { url: `libsql://${db.hostname}` };
+        return { url: `${scheme}://${db.hostname}` };
       } catch (e) {
         // 409: an earlier attempt created it and stopped before registering: carry on with that database.
-        if ((e as { status?: number }).status === 409) return { url: `libsql://${(await turso.databases.get(name)).hostname}` };
+        if ((e as { status?: number }).status === 409) return { url: `${scheme}://${(await turso.databases.get(name)).hostname}` };
         throw new AppError('SERVICE_UNAVAILABLE', { cause: e, detail: { zh: `在 Turso 创建数据库 ${name} 失败（状态 ${(e as { status?: number }).status ?? '无响应'}），未登记该妇联，可重试`, en: `Creating the Turso database ${name} failed (status ${(e as { status?: number }).status ?? 'none'}); the federation was not registered; retry` } });
       }
     },

@@ -28,15 +28,14 @@ afterAll(() => {
 });
 
 describe('npx grassroots', () => {
-  it('tenants shows pending migrations before migrate and none after; migrate prints the bootstrap admin once', async () => {
-    expect((await run('tenants')).out).toMatch(new RegExp(`lixia\t济南市历下区妇女联合会\tfile:.*lixia\\.db\t待迁移 ${N} 个 \\(0/${N}\\)`));
-    const first = await run('migrate', '--tenant', 'lixia');
-    expect(first.out).toMatch(new RegExp(`\\[lixia\\] 已应用迁移 ${N} 个，新增组织 \\d+ 个`));
-    expect(first.out).toMatch(/初始管理员（只显示一次）: lixia-fulian@grassroots.example \/ \S{16}/);
+  it('the first command on a fresh DATA_DIR registers the founding federations, migrates them and prints each bootstrap admin once; migrate then has nothing to do', async () => {
+    const first = await run('tenants');
+    expect(first.out).toMatch(/\[lixia\] 已登记 济南市历下区妇女联合会（来自租户目录）\n  初始管理员（只显示一次）: lixia-fulian@grassroots.example \/ \S{16}/);
+    expect(first.out).toMatch(new RegExp(`^lixia\t济南市历下区妇女联合会\t服务中\tv1\t已是最新 \\(${N}/${N}\\)`, 'm'));
     const second = await run('migrate', '--tenant', 'lixia');
-    expect(second.out).toContain('已应用迁移 0 个，新增组织 0 个');
+    expect(second.out).toContain(`[lixia] 结构版本 ${N} → ${N}（本次应用迁移 0 个），新增组织 0 个`);
     expect(second.out).not.toContain('初始管理员');
-    expect((await run('tenants')).out).toMatch(new RegExp(`lixia\t.*已是最新 \\(${N}/${N}\\)`));
+    await expect(run('migrate', '--tenant', 'atlantis')).rejects.toMatchObject({ code: 'TENANT_NOT_FOUND' });
   });
 
   it('user add creates a login; token prints a JWT that the API accepts for that tenant only', async () => {

@@ -12,7 +12,7 @@ import { createApp } from '../../src/app.ts';
 import { parseConfig, type AppDeps } from '../../src/env.ts';
 import { tenantDatabases, nodeMail, openRegistry } from '../../src/node-runtime.ts';
 import { registerFromFiles } from '../../src/tenants/onboard.ts';
-import { localFileProvisioner } from '../../src/tenants/provisioners.ts';
+import { localFileProvisioner, tursoProvisioner, tursoSettings } from '../../src/tenants/provisioners.ts';
 import type { TenantConfig } from '../../src/tenants/schema.ts';
 import { loadTenantsFromDir } from '../../src/tenants/load-dir.ts';
 import { migrateRegistryDb } from '../../src/db/migrate.ts';
@@ -50,7 +50,7 @@ export async function makeTestApp(opts: { now?: string; log?: Logger; vars?: Rec
     database: dbs.database,
     databaseAt: dbs.databaseAt,
     prepareDatabase: dbs.prepareAt,
-    provisioner: localFileProvisioner(dir),
+    provisioner: tursoSettings(vars) ? tursoProvisioner(tursoSettings(vars)!) : localFileProvisioner(dir),
     clock: { now: () => now },
     log: opts.log ?? silentLogger,
     mail: opts.mail ?? nodeMail(vars, dir, opts.log ?? silentLogger),
