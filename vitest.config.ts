@@ -1,5 +1,24 @@
+import { createServer } from 'node:net';
 import { defineConfig } from 'vitest/config';
 import { cloudflareTest } from '@cloudflare/vitest-plugin';
+import { workerSuite } from './test/worker/suite.ts';
+
+/** A port free now, for a server the worker suite's global setup starts later. */
+const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+
+// The worker suite's Worker gets its bindings from here, as Cloudflare gives them from wrangler.toml and
+// secrets: the registry (a libSQL file served over HTTP by test/worker/global-setup.ts on a port fixed
+// now), one group token for every tenant database, and SMTP. Queue consumers run with these bindings too.
+process.env.WORKER_SUITE_REGISTRY_PORT ??= String(await freePort());
+process.env.WORKER_SUITE_SMTP_PORT ??= String(await freePort());
 
 // Four suites: unit (pure code), node (the Node app on real libSQL files),
 // browser (the workbench's pages in headless Chromium), worker (src/worker.ts inside workerd, databases over libSQL's HTTP protocol).
@@ -14,7 +33,22 @@ export default defineConfig({
         plugins: [
           cloudflareTest({
             wrangler: { configPath: './wrangler.toml' },
-            miniflare: { bindings: { JWT_SECRET: 'worker-suite-secret-0123456789abcdefghijklmnopqrstuvwxyz', PUBLIC_BASE_URL: 'https://grassroots.test' } },
+            miniflare: {
+              bindings: {
+                JWT_SECRET: 'worker-suite-secret-0123456789abcdefghijklmnopqrstuvwxyz',
+                PUBLIC_BASE_URL: 'https://grassroots.test',
+                REGISTRY_URL: `http://127.0.0.1:${process.env.WORKER_SUITE_REGISTRY_PORT}`,
+                REGISTRY_AUTH_TOKEN: workerSuite.registryToken,
+                REGISTRY_CACHE_SECONDS: '0',
+                LIBSQL_GROUP_AUTH_TOKEN: workerSuite.groupToken,
+                SMTP_HOST: '127.0.0.1',
+                SMTP_PORT: process.env.WORKER_SUITE_SMTP_PORT!,
+                SMTP_SECURE: 'false',
+                SMTP_FROM: 'noreply@grassroots.test',
+                TENANT_JOB_RETRY_SECONDS: '0',
+                PLATFORM_TOKEN: workerSuite.platformToken,
+              },
+            },
           }),
         ],
         test: {

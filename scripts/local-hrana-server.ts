@@ -129,7 +129,7 @@ export interface HranaServer {
   close(): Promise<void>;
 }
 
-export async function startHranaServer(dbPath: string, opts: { authToken?: string; streamIdleMs?: number } = {}): Promise<HranaServer> {
+export async function startHranaServer(dbPath: string, opts: { authToken?: string; streamIdleMs?: number; port?: number } = {}): Promise<HranaServer> {
   const streams = new Map<string, Stream>();
   const idleMs = opts.streamIdleMs ?? 10_000;
   let served = 0;
@@ -197,7 +197,7 @@ export async function startHranaServer(dbPath: string, opts: { authToken?: strin
     }
     send(res, 200, { baton: baton ?? null, base_url: null, results });
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  await new Promise<void>((r) => server.listen(opts.port ?? 0, '127.0.0.1', () => r()));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   return {

@@ -26,7 +26,7 @@ import { webRoutes } from './web/routes.ts';
 import { finalizeSpec } from './lib/openapi-finalize.ts';
 import { ErrorBodySchema } from './lib/openapi.ts';
 import { toJsonSchema } from '@valibot/to-json-schema';
-import { isBusyError } from './db/errors.ts';
+import { isBusyError, isUnreachableError } from './db/errors.ts';
 import { allowedMethods, corsFor, locationOfCreated } from './middleware/http.ts';
 
 const IMPORT_PATH = /^\/v1\/[^/]+\/import\/?$/;
@@ -54,6 +54,7 @@ export function detectLang(header: string | undefined): Lang {
 function toAppError(err: unknown): AppError | undefined {
   if (err instanceof AppError) return err;
   if (isBusyError(err)) return new AppError('DATABASE_BUSY');
+  if (isUnreachableError(err)) return new AppError('SERVICE_UNAVAILABLE');
   if (err instanceof HTTPException) {
     if (err.status === 400 && /json/i.test(err.message)) return new AppError('MALFORMED_JSON');
     if (err.status === 413) return new AppError('PAYLOAD_TOO_LARGE');

@@ -14,7 +14,7 @@ import { makeDb, type Db } from './db/client.ts';
 import { AppError, errorBody } from './lib/errors.ts';
 import { systemClock } from './lib/clock.ts';
 import { jsonLogger } from './lib/logger.ts';
-import { runScheduled } from './jobs/index.ts';
+import { runScheduled, runTenantJob, tenantJobMessages, type TenantJobMessage } from './jobs/index.ts';
 import { smtpSettings, unconfiguredTransport } from './email/transport.ts';
 import { workerSmtpTransport } from './email/worker-transport.ts';
 
@@ -95,6 +95,11 @@ export default {
       return Response.json(errorBody(appErr, detectLang(request.headers.get('accept-language') ?? undefined), crypto.randomUUID()), { status: appErr.status, headers: { 'cache-control': 'no-store' } });
     }
   },
+  /**
+   * The cron fans out: one message per active tenant onto the TENANT_JOBS queue, consumed by queue()
+   * below, so each federation's check runs, fails and is retried on its own. Without the queue
+   * binding the same messages run in this invocation (and the log says so).
+   */
   scheduled(controller, env, ctx) {
     let deps: AppDeps;
     try {
@@ -103,6 +108,50 @@ export default {
       if (misconfigured(err)) return;
       throw err;
     }
-    ctx.waitUntil(runScheduled(deps, controller.cron, new Date(controller.scheduledTime)).then(() => undefined));
+    const queue = env.TENANT_JOBS as Queue<TenantJobMessage> | undefined;
+    ctx.waitUntil(
+      (async () => {
+        if (!queue) {
+          deps.log.warn('queue_not_bound', { binding: 'TENANT_JOBS' });
+          await runScheduled(deps, controller.cron, new Date(controller.scheduledTime));
+          return;
+        }
+        const messages = await tenantJobMessages(deps, controller.cron, new Date(controller.scheduledTime));
+        // sendBatch takes at most 100 messages.
+        for (let i = 0; i < messages.length; i += 100) await queue.sendBatch(messages.slice(i, i + 100).map((body) => ({ body, contentType: 'json' as const })));
+        deps.log.info('tenant_jobs_enqueued', { cron: controller.cron, count: messages.length });
+      })(),
+    );
+  },
+  /**
+   * TENANT_JOBS: each message is one tenant's job, run concurrently with the others in its batch and
+   * acknowledged or retried on its own (later each time); after max_retries it goes to the dead-letter
+   * queue, whose consumer logs it as an error for the operators. Running twice is harmless: the job
+   * ledger claims each tenant's slot once.
+   */
+  async queue(batch, env, _ctx) {
+    const deps = runtime(env).deps;
+    if (batch.queue.endsWith('-dlq')) {
+      for (const msg of batch.messages) {
+        const body = msg.body as TenantJobMessage;
+        deps.log.error('tenant_job_dead_lettered', { tenant: body.tenant, job: body.job, slot: body.slot, attempts: msg.attempts });
+        msg.ack();
+      }
+      return;
+    }
+    const delay = retryDelaySeconds(env);
+    await Promise.all(
+      batch.messages.map(async (msg) => {
+        const outcome = await runTenantJob(deps, msg.body as TenantJobMessage);
+        if (outcome.status === 'failed') msg.retry({ delaySeconds: delay * msg.attempts });
+        else msg.ack();
+      }),
+    );
   },
 } satisfies ExportedHandler<Env>;
+
+/** Seconds before a failed tenant job is retried, times the attempt (TENANT_JOB_RETRY_SECONDS, default 60). */
+function retryDelaySeconds(env: Env): number {
+  const n = Number(env.TENANT_JOB_RETRY_SECONDS ?? 60);
+  return Number.isInteger(n) && n >= 0 && n <= 3600 ? n : 60;
+}

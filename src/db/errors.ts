@@ -30,3 +30,13 @@ export function isUniqueViolation(err: unknown): boolean {
   }
   return false;
 }
+
+const UNREACHABLE_CODE = /^(SERVER_ERROR|HRANA_CLOSED_ERROR|HRANA_WEBSOCKET_ERROR|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|UND_ERR_\w+)$/;
+
+/** A remote database that did not answer, or answered with a server error (libSQL over HTTP): the request may be retried later. */
+export function isUnreachableError(err: unknown): boolean {
+  for (let e = err as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
+    if (UNREACHABLE_CODE.test(String(e.code ?? ''))) return true;
+  }
+  return false;
+}

@@ -10,6 +10,7 @@ import type { Db } from '../db/client.ts';
 import type { TenantConfig } from '../tenants/schema.ts';
 import { jobRuns } from '../../db/schema.ts';
 import { deliverOutbox, runCheck } from './checks.ts';
+import { errorKind } from '../lib/errors.ts';
 
 export type JobName = 'daily-check' | 'deliver-outbox';
 
@@ -88,23 +89,54 @@ export async function runJobForTenant(deps: AppDeps, tenant: TenantConfig, job: 
   }
 }
 
-/** One cron event: the named job for every tenant; one tenant's failure does not stop the others. */
-export async function runScheduled(deps: AppDeps, cron: string, scheduledTime: Date): Promise<RunOutcome[]> {
+/** One tenant's share of one cron event: what the Workers queue carries (and Node runs in-process). */
+export interface TenantJobMessage {
+  tenant: string;
+  job: JobName;
+  /** The cron slot, to the minute (ISO). */
+  slot: string;
+}
+
+/** A cron event fanned out: one message per active tenant, the slot identified by its minute however late it fired. */
+export async function tenantJobMessages(deps: AppDeps, cron: string, scheduledTime: Date): Promise<TenantJobMessage[]> {
   const job = cronTable[cron];
-  // Identify the slot by its minute, whichever runtime fired it and however late.
-  const slot = new Date(Math.floor(scheduledTime.getTime() / 60_000) * 60_000);
   if (!job) {
     deps.log.warn('unknown_cron', { cron });
     return [];
   }
-  const out: RunOutcome[] = [];
-  for (const tenant of await deps.tenants.active()) {
-    try {
-      out.push(await runJobForTenant(deps, tenant, job, slot));
-    } catch (e) {
-      deps.log.error('job_unreachable', { tenant: tenant.id, job, kind: (e as Error)?.name });
-      out.push({ tenant: tenant.id, job, status: 'failed', detail: 'database unreachable' });
-    }
+  const slot = new Date(Math.floor(scheduledTime.getTime() / 60_000) * 60_000).toISOString();
+  return (await deps.tenants.active()).map((t) => ({ tenant: t.id, job, slot }));
+}
+
+/**
+ * Runs one tenant's job for one message. A tenant suspended (or removed) since the message was sent
+ * is skipped; an unreachable database is a failure, which the queue retries for that tenant alone.
+ */
+export async function runTenantJob(deps: AppDeps, msg: TenantJobMessage): Promise<RunOutcome> {
+  const registered = await deps.tenants.get(msg.tenant);
+  if (!registered || registered.status !== 'active' || !jobs[msg.job]) return { tenant: msg.tenant, job: msg.job, status: 'skipped', detail: 'not active' };
+  try {
+    return await runJobForTenant(deps, registered.config, msg.job, new Date(msg.slot));
+  } catch (e) {
+    deps.log.error('job_unreachable', { tenant: msg.tenant, job: msg.job, kind: errorKind(e) });
+    return { tenant: msg.tenant, job: msg.job, status: 'failed', detail: 'database unreachable' };
   }
+}
+
+/** How many tenants Node checks at once: a slow or failing tenant holds up at most its own lane. */
+const IN_PROCESS_LANES = 4;
+
+/**
+ * One cron event run in-process (Node, and Workers without the queue binding): the same messages as
+ * the Workers queue, each tenant in its own task, so one tenant's failure or slowness does not stop the others.
+ */
+export async function runScheduled(deps: AppDeps, cron: string, scheduledTime: Date): Promise<RunOutcome[]> {
+  const messages = await tenantJobMessages(deps, cron, scheduledTime);
+  const out: RunOutcome[] = new Array(messages.length);
+  let next = 0;
+  const lane = async () => {
+    for (let i = next++; i < messages.length; i = next++) out[i] = await runTenantJob(deps, messages[i]);
+  };
+  await Promise.all(Array.from({ length: Math.min(IN_PROCESS_LANES, messages.length) }, lane));
   return out;
 }

@@ -61,7 +61,7 @@ const CreateBody = v.strictObject({
 const Created = v.object({ tenant: TenantView, bootstrapAdmin: v.optional(v.pipe(v.object({ email: v.string(), password: v.string() }), v.description('初始管理员，只在此返回一次；首次登录须改密码'))) });
 const ConfigBody = v.strictObject({
   config: ConfigObject,
-  note: v.optional(v.pipe(v.string(), v.maxLength(500))),
+  note: v.optional(v.pipe(v.string(), v.maxLength(500), v.description('修改说明，记入版本历史'))),
   expectVersion: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.description('修改所依据的版本号；期间他人已改则答 409'))),
 });
 const ConfigQuery = v.strictObject({ dryRun: v.optional(v.pipe(v.picklist(['true', 'false']), v.transform((s) => s === 'true'), v.description('true：只计算影响，不启用'))) });

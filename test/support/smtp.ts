@@ -29,7 +29,8 @@ export interface TestSmtp {
   vars: Record<string, string>;
 }
 
-export async function startSmtp(): Promise<TestSmtp> {
+/** `port`: a fixed port (the worker suite names it in the Worker's bindings before the server starts); default any free one. */
+export async function startSmtp(opts: { port?: number } = {}): Promise<TestSmtp> {
   const messages: ReceivedMail[] = [];
   const state = { refuse: false };
   let http: HttpServer | undefined;
@@ -57,7 +58,7 @@ export async function startSmtp(): Promise<TestSmtp> {
       });
     },
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  await new Promise<void>((r) => server.listen(opts.port ?? 0, '127.0.0.1', () => r()));
   const port = (server.server.address() as { port: number }).port;
   const api: TestSmtp = {
     port,

@@ -1,23 +1,14 @@
-import { env, createExecutionContext, createScheduledController, waitOnExecutionContext } from 'cloudflare:test';
+import { env, createExecutionContext, createMessageBatch, createScheduledController, getQueueResult, waitOnExecutionContext } from 'cloudflare:test';
 import { createClient } from '@libsql/client/web';
 import { describe, expect, inject, it } from 'vitest';
 import worker, { type Env } from '../../src/worker.ts';
+import { availableMigrations } from '../../src/db/migrate.ts';
+import { workerSuite } from './suite.ts';
 
 const dbs = inject('tenantDatabases');
 const smtp = inject('smtp');
-const workerEnv: Env = {
-  ...(env as unknown as Env),
-  SMTP_HOST: '127.0.0.1',
-  SMTP_PORT: String(smtp.port),
-  SMTP_SECURE: 'false',
-  SMTP_FROM: 'noreply@grassroots.test',
-  ...Object.fromEntries(
-    Object.entries(dbs).flatMap(([id, d]) => [
-      [`LIBSQL_URL_${id.toUpperCase()}`, d.url],
-      [`LIBSQL_AUTH_TOKEN_${id.toUpperCase()}`, d.authToken],
-    ]),
-  ),
-};
+// The Worker's bindings as vitest.config.ts gives them (the registry, the group token, SMTP…): the queue consumer gets the same.
+const workerEnv = env as unknown as Env;
 
 async function call(path: string, init: RequestInit = {}, useEnv: Env = workerEnv) {
   const ctx = createExecutionContext();
@@ -32,7 +23,7 @@ const json = (body: unknown, token?: string): RequestInit => ({
 });
 const bearer = (token: string): RequestInit => ({ headers: { authorization: `Bearer ${token}` } });
 
-/** Delivers one cron event `times` times, as Cloudflare may. */
+/** Delivers one cron event `times` times, as Cloudflare may: each puts one message per active tenant on the queue. */
 async function fire(cron: string, scheduledTime: number, times: number) {
   for (let i = 0; i < times; i++) {
     const ctx = createExecutionContext();
@@ -40,6 +31,25 @@ async function fire(cron: string, scheduledTime: number, times: number) {
     await waitOnExecutionContext(ctx);
   }
 }
+
+/** Polls until `probe` holds (the queue consumer runs after the cron handler returns), then gives the last value. */
+async function eventually<T>(probe: () => Promise<T>, ok: (x: T) => boolean, ms = 15_000): Promise<T> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const x = await probe();
+    if (ok(x) || Date.now() > until) return x;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+const dailyRuns = async (id: string) => {
+  const client = createClient({ url: dbs[id].url, authToken: dbs[id].authToken });
+  try {
+    return (await client.execute("select status, scheduled_for from job_runs where job = 'daily-check' order by scheduled_for")).rows.map((r) => ({ status: r.status, slot: r.scheduled_for }));
+  } finally {
+    client.close();
+  }
+};
 
 async function login(tenant: string) {
   const res = await call(`/v1/${tenant}/auth/login`, json({ email: dbs[tenant].adminEmail, password: dbs[tenant].adminPassword }));
@@ -60,6 +70,13 @@ describe('worker: configuration', () => {
     }
     // With it set, the same worker serves.
     expect((await call('/health')).status).toBe(200);
+  });
+
+  it('without REGISTRY_URL (where the federations are registered) every request is 503 MISCONFIGURED naming it', async () => {
+    const { REGISTRY_URL: _unset, ...rest } = workerEnv;
+    const res = await call('/v1/lixia/me', {}, rest as Env);
+    const body = (await res.json()) as { error: { code: string; message: string } };
+    expect([res.status, body.error.code, body.error.message.includes('REGISTRY_URL')]).toEqual([503, 'MISCONFIGURED', true]);
   });
 
   it("a tenant database at a file: URL (which a Worker cannot open) is 503 MISCONFIGURED naming LIBSQL_URL_<TENANT>, not a 500", async () => {
@@ -107,7 +124,7 @@ describe('worker: routing and auth inside workerd', () => {
   it('serves /health and the tenant list without a token', async () => {
     expect((await call('/health')).status).toBe(200);
     const body = (await (await call('/v1/tenants')).json()) as { items: { id: string }[] };
-    expect(body.items.map((t) => t.id).sort()).toEqual(['binzhou', 'harbin', 'lixia']);
+    expect(body.items.map((t) => t.id).sort()).toEqual(['binzhou', 'broken', 'harbin', 'lixia']);
   });
 
   it('an unknown tenant is 404 TENANT_NOT_FOUND', async () => {
@@ -149,35 +166,51 @@ describe('worker: routing and auth inside workerd', () => {
     lixia.close();
   });
 
-  it('a tenant whose database secret is missing answers 503, not a stack trace', async () => {
-    const { LIBSQL_URL_HARBIN: _u, ...rest } = workerEnv;
-    const res = await call('/v1/harbin/auth/login', json({ email: 'a@b.cn', password: 'x' }), rest as Env);
+  it('a tenant whose database server fails answers 503 in the JSON error shape, not a stack trace; the others are unaffected', async () => {
+    const res = await call('/v1/broken/auth/login', json({ email: 'a@b.cn', password: 'whatever-1' }));
     expect(res.status).toBe(503);
-    const body = (await res.json()) as { error: { code: string } };
+    const body = (await res.json()) as { error: { code: string; message: string } };
     expect(body.error.code).toBe('SERVICE_UNAVAILABLE');
+    expect(body.error.message).not.toMatch(/at .+\.ts|Error:/);
+    expect((await call('/v1/lixia/auth/login', json({ email: dbs.lixia.adminEmail, password: dbs.lixia.adminPassword }))).status).toBe(200);
   });
 });
 
-describe('worker: scheduled', () => {
-  it('the 08:00 Beijing cron runs the daily check once per tenant, even when delivered twice', async () => {
+describe('worker: scheduled checks fan out over the queue', () => {
+  it('the 08:00 Beijing cron, delivered twice, runs the daily check once per tenant through the queue consumer', async () => {
     await fire('0 0 * * *', Date.UTC(2026, 10, 23, 0, 0, 0), 2);
     for (const id of Object.keys(dbs)) {
-      const client = createClient({ url: dbs[id].url, authToken: dbs[id].authToken });
-      const rows = (await client.execute("select status, scheduled_for from job_runs where job = 'daily-check'")).rows;
-      expect(rows).toHaveLength(1);
-      expect(rows[0].status).toBe('succeeded');
-      expect(rows[0].scheduled_for).toBe('2026-11-23T00:00:00.000Z');
-      client.close();
+      const runs = await eventually(() => dailyRuns(id), (r) => r.some((x) => x.slot === '2026-11-23T00:00:00.000Z' && x.status === 'succeeded'));
+      expect(runs.filter((x) => x.slot === '2026-11-23T00:00:00.000Z'), id).toEqual([{ status: 'succeeded', slot: '2026-11-23T00:00:00.000Z' }]);
     }
+  });
+
+  it("the consumer acknowledges each tenant's message on its own and retries only the failing tenant's; a dead-lettered message is logged and acknowledged", async () => {
+    const slot = '2026-11-24T00:00:00.000Z';
+    const messages = ['lixia', 'broken', 'harbin'].map((tenant, i) => ({ id: `m-${tenant}`, timestamp: Date.now(), attempts: 1 + i, body: { tenant, job: 'daily-check', slot } }));
+    const batch = createMessageBatch('grassroots-tenant-jobs', messages);
+    const ctx = createExecutionContext();
+    await worker.queue(batch, workerEnv, ctx);
+    const result = await getQueueResult(batch, ctx);
+    expect(result.explicitAcks.sort()).toEqual(['m-harbin', 'm-lixia']);
+    expect(result.retryMessages.map((m) => m.msgId)).toEqual(['m-broken']);
+    expect((await dailyRuns('lixia')).find((x) => x.slot === slot)?.status).toBe('succeeded');
+
+    const dead = createMessageBatch('grassroots-tenant-jobs-dlq', [messages[1]]);
+    const dctx = createExecutionContext();
+    await worker.queue(dead, workerEnv, dctx);
+    expect((await getQueueResult(dead, dctx)).explicitAcks).toEqual(['m-broken']);
   });
 });
 
 describe('worker: scheduled check sends email over SMTP from workerd', () => {
-  it("the 08:00 check on 2012-04-21 sends Binzhou's admin the overdue plans (no county has a contact yet), once, with a Chinese subject", async () => {
+  it("the 08:00 check on 2012-04-21 sends Binzhou's admin the overdue plans, once, with a Chinese subject, while the failing tenant's check fails on its own", async () => {
     const client = createClient({ url: dbs.binzhou.url, authToken: dbs.binzhou.authToken });
     // The 惠民县 federation has a chairwoman with an email: she gets her own notice.
     await client.execute({ sql: "insert into people (id, name, email, access, duty, org_unit_id, created_at, updated_at) values ('p-huimin', '惠民县妇联主席', 'huimin@bz.test', 'supervisor', 'leader', 'huimin', '2012-01-01T00:00:00.000Z', '2012-01-01T00:00:00.000Z')", args: [] });
     await fire('0 0 * * *', Date.UTC(2012, 3, 21, 0, 0, 0), 2);
+    const done = await eventually(() => dailyRuns('binzhou'), (r) => r.some((x) => x.slot === '2012-04-21T00:00:00.000Z' && x.status === 'succeeded'));
+    expect(done.find((x) => x.slot === '2012-04-21T00:00:00.000Z')?.status).toBe('succeeded');
     const rows = (await client.execute('select kind, status, recipient_email, subject from outbox')).rows;
     client.close();
     expect(rows.length).toBeGreaterThan(0);
@@ -191,5 +224,38 @@ describe('worker: scheduled check sends email over SMTP from workerd', () => {
     expect(lists[0].text).toContain('逾期通知｜滨城区妇联｜各县区妇联4月下旬前将活动方案报市妇联组宣部');
     // Fired twice, each email arrived once.
     expect(new Set(received.map((m) => `${m.to[0]}|${m.subject}`)).size).toBe(received.length);
+  });
+});
+
+describe('worker: a federation onboarded and suspended through the platform API, with no redeploy', () => {
+  const turso = inject('turso');
+  const platformEnv = { ...workerEnv, TURSO_API_TOKEN: workerSuite.turso.apiToken, TURSO_ORG: workerSuite.turso.org, TURSO_GROUP: workerSuite.turso.group, TURSO_API_URL: turso.apiUrl } as Env;
+  const platform = (path: string, init: { method?: string; body?: unknown } = {}) =>
+    call(`/v1/platform${path}`, { method: init.method ?? 'GET', headers: { authorization: `Bearer ${workerSuite.platformToken}`, 'content-type': 'application/json' }, ...(init.body !== undefined && { body: JSON.stringify(init.body) }) }, platformEnv);
+
+  it('one POST creates the database on "Turso", migrates it from inside workerd, registers it; the Worker serves it and the next cron checks it', async () => {
+    const res = await platform('/tenants', { method: 'POST', body: { config: inject('fourthFederation') } });
+    expect(res.status).toBe(201);
+    const { tenant, bootstrapAdmin } = (await res.json()) as { tenant: { id: string; schemaVersion: number; databaseUrl: string }; bootstrapAdmin: { email: string; password: string } };
+    expect(tenant.schemaVersion).toBe(availableMigrations().length);
+    const login = await call('/v1/jinan/auth/login', json(bootstrapAdmin));
+    expect(login.status).toBe(200);
+    const listed = (await (await call('/v1/tenants')).json()) as { items: { id: string }[] };
+    expect(listed.items.map((t) => t.id)).toContain('jinan');
+
+    await fire('0 0 * * *', Date.UTC(2026, 10, 25, 0, 0, 0), 1);
+    const client = createClient({ url: tenant.databaseUrl, authToken: workerSuite.groupToken });
+    const runs = await eventually(async () => (await client.execute("select status from job_runs where scheduled_for = '2026-11-25T00:00:00.000Z'")).rows, (r) => r[0]?.status === 'succeeded');
+    client.close();
+    expect(runs.map((r) => r.status)).toEqual(['succeeded']);
+  });
+
+  it('suspend answers 403 TENANT_SUSPENDED on that tenant only; resume serves it again', async () => {
+    expect((await platform('/tenants/harbin/suspend', { method: 'POST' })).status).toBe(200);
+    const res = await call('/v1/harbin/auth/login', json({ email: dbs.harbin.adminEmail, password: dbs.harbin.adminPassword }));
+    expect([res.status, ((await res.json()) as { error: { code: string } }).error.code]).toEqual([403, 'TENANT_SUSPENDED']);
+    expect((await call('/v1/lixia/auth/login', json({ email: dbs.lixia.adminEmail, password: dbs.lixia.adminPassword }))).status).toBe(200);
+    expect((await platform('/tenants/harbin/resume', { method: 'POST' })).status).toBe(200);
+    expect((await call('/v1/harbin/auth/login', json({ email: dbs.harbin.adminEmail, password: dbs.harbin.adminPassword }))).status).toBe(200);
   });
 });
