@@ -60,9 +60,6 @@ export const people = sqliteTable(
     email: text('email'),
     passwordHash: text('password_hash'),
     mustChangePassword: integer('must_change_password', { mode: 'boolean' }).notNull().default(false),
-    /** Consecutive failed logins; at 5 the account is locked for 15 minutes. */
-    failedLogins: integer('failed_logins').notNull().default(0),
-    lockedUntil: text('locked_until'),
     /** Raised whenever the login changes (password, reset, email removed): tokens carry it and an older one is refused. */
     sessionVersion: integer('session_version').notNull().default(0),
     access: text('access', { enum: keys(accessRoles) }).notNull().default('member'),

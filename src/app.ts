@@ -156,11 +156,12 @@ export function createApp(deps: AppDeps, opts: { assets?: MiddlewareHandler } = 
   app.get('/docs', (c) => c.html(renderDocsPage(openApiOptions(deps).documentation!.info!.title)));
 
   // The workbench's pages (/{tenant}/…) call the API above in-process: one implementation of every check.
-  app.route('/', webRoutes(deps, (request) => app.fetch(request)));
+  app.route('/', webRoutes(deps, (request, env) => app.fetch(request, env)));
 
   /** Every error response: the one body shape, and the headers its status calls for. */
   const reply = (c: Context<AppEnv>, appErr: AppError) => {
     if (appErr.status === 503) c.header('Retry-After', RETRY_AFTER_SECONDS);
+    if (appErr.status === 429) c.header('Retry-After', String(deps.loginLimits.periodSeconds));
     if (appErr.status === 401) c.header('WWW-Authenticate', appErr.code === 'TOKEN_INVALID' ? 'Bearer realm="grassroots", error="invalid_token"' : 'Bearer realm="grassroots"');
     return c.json(errorBody(appErr, c.var.lang ?? 'zh-CN', c.var.requestId ?? ''), appErr.status as 400);
   };

@@ -13,6 +13,8 @@ import type { DatabaseProvisioner } from './tenants/provisioners.ts';
 import type { AuthUser } from './middleware/auth.ts';
 import type { IdempotencyState } from './middleware/idempotency.ts';
 import type { MailTransport } from './email/transport.ts';
+import type { LoginLimits } from './lib/rate-limit.ts';
+import type { Context } from 'hono';
 
 const intString = (fallback: number, min: number, max: number) =>
   v.pipe(
@@ -130,6 +132,16 @@ export function registryFromVars(vars: Record<string, unknown>): { url: string; 
   return url ? { url, authToken: nonEmpty(vars.REGISTRY_AUTH_TOKEN) } : undefined;
 }
 
+/**
+ * Node's login limits (`LOGIN_LIMIT_PER_ADDRESS`, `LOGIN_LIMIT_PER_ACCOUNT`, attempts per minute; defaults 30 and 10).
+ * On Workers they are the [[ratelimits]] bindings in wrangler.toml.
+ */
+export function loginLimitSettings(vars: Record<string, unknown>): { perAddress: number; perAccount: number } {
+  const r = v.safeParse(v.object({ LOGIN_LIMIT_PER_ADDRESS: intString(30, 1, 100_000), LOGIN_LIMIT_PER_ACCOUNT: intString(10, 1, 100_000) }), vars);
+  if (!r.success) throw new ConfigError(['LOGIN_LIMIT_PER_ADDRESS / LOGIN_LIMIT_PER_ACCOUNT: 须为 1–100000 的整数（每分钟次数）']);
+  return { perAddress: r.output.LOGIN_LIMIT_PER_ADDRESS, perAccount: r.output.LOGIN_LIMIT_PER_ACCOUNT };
+}
+
 /** How long a process trusts its copy of the registry (`REGISTRY_CACHE_SECONDS`, default 15): a suspension or config change takes effect within it. */
 export function registryCacheMs(vars: Record<string, unknown>): number {
   const r = v.safeParse(v.object({ REGISTRY_CACHE_SECONDS: intString(15, 0, 3600) }), vars);
@@ -151,6 +163,10 @@ export interface AppDeps {
   provisioner?: DatabaseProvisioner;
   clock: Clock;
   log: Logger;
+  /** Login and password attempts allowed per client address and per account (src/lib/rate-limit.ts). */
+  loginLimits: LoginLimits;
+  /** Who is asking, for the per-address limit: cf-connecting-ip on Workers, the socket (or CLIENT_ADDRESS_HEADER) on Node. */
+  clientAddress: (c: Context) => string;
   /** How a tenant's email leaves: SMTP, or (Node without SMTP) .eml files. */
   mail: (tenant: TenantConfig) => MailTransport;
 }

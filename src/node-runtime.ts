@@ -9,7 +9,9 @@ import { randomBytes } from 'node:crypto';
 import { createClient, type Client } from '@libsql/client';
 import { createSharedFileClient } from './db/shared-file-client.ts';
 import { makeDb, type Db } from './db/client.ts';
-import { parseConfig, registryCacheMs, registryFromVars, sharedFileSettings, tenantDatabaseTarget, type AppDeps } from './env.ts';
+import { getConnInfo } from '@hono/node-server/conninfo';
+import { LOGIN_LIMITS, memoryRateLimiter } from './lib/rate-limit.ts';
+import { loginLimitSettings, parseConfig, registryCacheMs, registryFromVars, sharedFileSettings, tenantDatabaseTarget, type AppDeps } from './env.ts';
 import { migrateRegistryDb } from './db/migrate.ts';
 import { makeRegistryDb, TenantRegistry } from './tenants/registry.ts';
 import { registerFromFiles } from './tenants/onboard.ts';
@@ -94,6 +96,27 @@ export function tenantDatabases(vars: NodeJS.ProcessEnv, dataDir: string, locate
   };
 }
 
+/**
+ * Node's abuse limits: in-memory per process (LOGIN_LIMIT_PER_ADDRESS / LOGIN_LIMIT_PER_ACCOUNT a minute).
+ * The client is the socket's address, or, behind a reverse proxy, the header it sets (CLIENT_ADDRESS_HEADER,
+ * e.g. X-Real-IP; only set it when the proxy overwrites that header, or clients could pick their own address).
+ */
+export function nodeLoginLimits(vars: NodeJS.ProcessEnv): Pick<AppDeps, 'loginLimits' | 'clientAddress'> {
+  const { perAddress, perAccount } = loginLimitSettings(vars);
+  const header = vars.CLIENT_ADDRESS_HEADER?.trim();
+  return {
+    loginLimits: { byAddress: memoryRateLimiter(perAddress, LOGIN_LIMITS.periodSeconds), byAccount: memoryRateLimiter(perAccount, LOGIN_LIMITS.periodSeconds), periodSeconds: LOGIN_LIMITS.periodSeconds },
+    clientAddress: (c) => {
+      if (header) return c.req.header(header)?.split(',')[0].trim() || 'unknown';
+      try {
+        return getConnInfo(c).remote.address ?? 'unknown';
+      } catch {
+        return 'unknown'; // no socket: a request made in-process (tests)
+      }
+    },
+  };
+}
+
 /** The registry (control plane): REGISTRY_URL, or DATA_DIR/registry.db on the embedded default. */
 export function openRegistry(vars: NodeJS.ProcessEnv, dataDir: string) {
   const remote = registryFromVars(vars);
@@ -128,6 +151,7 @@ export function buildNodeDeps(vars: NodeJS.ProcessEnv = process.env, log: Logger
     clock: systemClock,
     log,
     mail: nodeMail(vars, settings.dataDir, log),
+    ...nodeLoginLimits(vars),
   };
   return {
     deps,

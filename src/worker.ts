@@ -14,6 +14,7 @@ import { makeDb, type Db } from './db/client.ts';
 import { AppError, errorBody } from './lib/errors.ts';
 import { systemClock } from './lib/clock.ts';
 import { jsonLogger } from './lib/logger.ts';
+import { LOGIN_LIMITS, memoryRateLimiter, type RateLimiter } from './lib/rate-limit.ts';
 import { runScheduled, runTenantJob, tenantJobMessages, type TenantJobMessage } from './jobs/index.ts';
 import { smtpSettings, unconfiguredTransport } from './email/transport.ts';
 import { workerSmtpTransport } from './email/worker-transport.ts';
@@ -49,6 +50,12 @@ function remoteDatabases(env: Env, locate: (id: string) => string | null | undef
   };
 }
 
+function bindingOr(binding: unknown, limit: number, log: AppDeps['log']): RateLimiter {
+  if (binding && typeof (binding as RateLimiter).limit === 'function') return binding as RateLimiter;
+  log.warn('ratelimit_not_bound', { limit });
+  return memoryRateLimiter(limit, LOGIN_LIMITS.periodSeconds);
+}
+
 function runtime(env: Env) {
   if (cache?.env === env) return cache;
   const config = parseConfig(env, { requirePublicBaseUrl: true, requireRegistry: true });
@@ -69,6 +76,14 @@ function runtime(env: Env) {
     database: (tenant) => open(tenant.id, undefined),
     databaseAt: (tenantId, url) => open(tenantId, url),
     provisioner: turso && tursoProvisioner(turso),
+    // [[ratelimits]] in wrangler.toml: counted by Cloudflare for every isolate. Without the bindings (a
+    // misconfigured deployment) each isolate counts for itself, as Node does, and the log says so.
+    loginLimits: {
+      byAddress: bindingOr(env.LOGIN_BY_ADDRESS, LOGIN_LIMITS.perAddress, log),
+      byAccount: bindingOr(env.LOGIN_BY_ACCOUNT, LOGIN_LIMITS.perAccount, log),
+      periodSeconds: LOGIN_LIMITS.periodSeconds,
+    },
+    clientAddress: (c) => c.req.header('cf-connecting-ip') ?? 'unknown',
   };
   cache = { env, deps, app: createApp(deps) };
   return cache;

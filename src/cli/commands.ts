@@ -79,7 +79,7 @@ export async function user(ctx: CliContext): Promise<number> {
 /**
  * Sets a new password for a person who forgot hers (the bootstrap admin
  * included): a random one printed once unless --password is given. She must
- * change it at her next login, the lockout is cleared, and her old tokens end.
+ * change it at her next login, and her old tokens end.
  */
 async function resetPassword({ deps, values, out }: CliContext): Promise<number> {
   const tenant = await tenantNamed(deps, values.tenant);
@@ -89,7 +89,7 @@ async function resetPassword({ deps, values, out }: CliContext): Promise<number>
   const db = deps.database(tenant);
   const [updated] = await db
     .update(people)
-    .set({ passwordHash: await hashPassword(password), mustChangePassword: true, failedLogins: 0, lockedUntil: null, sessionVersion: sql`${people.sessionVersion} + 1`, updatedAt: deps.clock.now().toISOString() })
+    .set({ passwordHash: await hashPassword(password), mustChangePassword: true, sessionVersion: sql`${people.sessionVersion} + 1`, updatedAt: deps.clock.now().toISOString() })
     .where(and(eq(people.email, values.email.trim().toLowerCase()), isNull(people.deletedAt)))
     .returning({ email: people.email });
   if (!updated) throw new UsageError(`[${tenant.id}] 没有用户 ${values.email}`);

@@ -142,6 +142,15 @@ export const tenantMigrations: Migration[] = [
   "sql": [
    "CREATE INDEX `field_trips_place_date_idx` ON `field_trips` (`org_unit_id`,`start_date`);"
   ]
+ },
+ {
+  "tag": "0008_login_limits_replace_lockout",
+  "folderMillis": 1795470377316,
+  "hash": "6b5d4bd6d5ae380f8cbf161242de59cfebf92d9d0863d6fe597320a65b0435da",
+  "sql": [
+   "ALTER TABLE `people` DROP COLUMN `failed_logins`;",
+   "\nALTER TABLE `people` DROP COLUMN `locked_until`;"
+  ]
  }
 ];
 

@@ -22,7 +22,7 @@ export const errorCodes = {
   CONFLICT: { status: 409, zh: '与现有数据冲突', en: 'Conflicts with existing data' },
   IDEMPOTENCY_IN_PROGRESS: { status: 409, zh: '使用同一 Idempotency-Key 的请求仍在处理中，请稍后重试', en: 'A request with this Idempotency-Key is still being processed; retry later' },
   PAYLOAD_TOO_LARGE: { status: 413, zh: '请求体过大', en: 'The request body is too large' },
-  TOO_MANY_ATTEMPTS: { status: 429, zh: '登录失败次数过多，请 15 分钟后再试', en: 'Too many failed logins; try again in 15 minutes' },
+  TOO_MANY_ATTEMPTS: { status: 429, zh: '尝试次数过多，请 1 分钟后再试', en: 'Too many attempts; try again in a minute' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, zh: '请求体须为 JSON（Content-Type: application/json）', en: 'The body must be JSON (Content-Type: application/json)' },
   INTERNAL: { status: 500, zh: '服务器内部错误，请稍后再试', en: 'Internal server error' },
   DATABASE_BUSY: { status: 503, zh: '数据库忙（另一个程序正在写入），请稍后重试', en: 'The database is busy (another process is writing); try again shortly' },

@@ -66,7 +66,7 @@ const ERROR_RESPONSES: Record<string, { name: string; description: string }> = {
   '409': { name: 'Conflict', description: '与现有数据冲突（CONFLICT），或同一 Idempotency-Key 的请求仍在处理（IDEMPOTENCY_IN_PROGRESS）' },
   '413': { name: 'PayloadTooLarge', description: '请求体过大（PAYLOAD_TOO_LARGE）' },
   '415': { name: 'UnsupportedMediaType', description: '请求体须为 JSON（导入接口另收 text/csv、application/x-ndjson）（UNSUPPORTED_MEDIA_TYPE）' },
-  '429': { name: 'TooManyAttempts', description: '登录失败次数过多，账户锁定 15 分钟（TOO_MANY_ATTEMPTS）' },
+  '429': { name: 'TooManyAttempts', description: '同一地址或同一账户一分钟内尝试次数过多（TOO_MANY_ATTEMPTS）；按 Retry-After 响应头等待后再试，账户不会被锁定' },
   '503': { name: 'DatabaseBusy', description: '数据库忙（DATABASE_BUSY）或不可用（SERVICE_UNAVAILABLE）：什么也没有写入，请按 Retry-After 秒后重试' },
 };
 
@@ -144,7 +144,7 @@ export function finalizeSpec(input: Json, opts: { serverUrl: string; errorSchema
       if (path.includes('{tenant}') || path.includes('{id}')) statuses.add('404');
       if (hasBody) ['413', '415'].forEach((s) => statuses.add(s));
       if (method === 'post' || method === 'patch' || method === 'delete') statuses.add('409');
-      if (path.endsWith('/auth/login')) statuses.add('429');
+      if (path.endsWith('/auth/login') || path.endsWith('/auth/password')) statuses.add('429');
       for (const s of statuses) if (ERROR_RESPONSES[s]) op.responses[s] = { $ref: `#/components/responses/${ERROR_RESPONSES[s].name}` };
       op.parameters = (op.parameters ?? []) as Json[];
       for (const p of op.parameters) if (!p.description && DESCRIPTIONS[p.name]) p.description = DESCRIPTIONS[p.name];

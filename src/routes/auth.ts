@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import * as v from 'valibot';
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { AppDeps, AppEnv } from '../env.ts';
@@ -8,6 +8,7 @@ import { hashPassword, verifyPassword } from '../lib/password.ts';
 import { signToken } from '../lib/jwt.ts';
 import { validate } from '../lib/validate.ts';
 import { doc } from '../lib/openapi.ts';
+import { LOGIN_LIMITS } from '../lib/rate-limit.ts';
 import { Email, Password, PersonSchema } from './schemas.ts';
 import { personView } from './people.ts';
 
@@ -15,9 +16,21 @@ const LoginBody = v.strictObject({ email: Email, password: v.pipe(v.string(), v.
 const LoginResult = v.object({ token: v.string(), tokenType: v.literal('Bearer'), expiresAt: v.string(), person: PersonSchema });
 const ChangePasswordBody = v.strictObject({ currentPassword: v.pipe(v.string(), v.maxLength(256)), newPassword: Password });
 
-/** Five wrong passwords in a row lock the account for fifteen minutes. */
-export const MAX_FAILED_LOGINS = 5;
-export const LOCK_MINUTES = 15;
+/**
+ * Each login or password check counts against the client's address and the account (whatever its
+ * outcome, before the password is checked); over either limit is 429 with Retry-After. No account is
+ * ever locked: the limit passes with its minute.
+ */
+async function checkAttemptLimits(deps: AppDeps, c: Context<AppEnv>, account: string) {
+  const [byAddress, byAccount] = await Promise.all([
+    deps.loginLimits.byAddress.limit({ key: `address:${deps.clientAddress(c)}` }),
+    deps.loginLimits.byAccount.limit({ key: `account:${c.var.tenant.id}:${account}` }),
+  ]);
+  if (!byAddress.success || !byAccount.success) {
+    deps.log.warn('attempts_limited', { tenant: c.var.tenant.id, by: byAddress.success ? 'account' : 'address', requestId: c.var.requestId });
+    throw new AppError('TOO_MANY_ATTEMPTS');
+  }
+}
 
 // Spent on unknown emails too, so that timing does not tell which emails exist.
 const DUMMY_HASH = 'pbkdf2-sha256$100000$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
@@ -26,27 +39,15 @@ const DUMMY_HASH = 'pbkdf2-sha256$100000$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAA
 export const loginRoutes = (deps: AppDeps) =>
   new Hono<AppEnv>().post(
     '/login',
-    doc({ tag: '认证', summary: '邮箱密码登录，返回 JWT', auth: false, ok: { schema: LoginResult } }),
+    doc({ tag: '认证', summary: '邮箱密码登录，返回 JWT', description: `同一地址每分钟最多 ${LOGIN_LIMITS.perAddress} 次、同一账户每分钟最多 ${LOGIN_LIMITS.perAccount} 次，超过答 429（按 Retry-After 等待）；账户不会被锁定。`, auth: false, ok: { schema: LoginResult } }),
     validate('json', LoginBody),
     async (c) => {
       const { email, password } = c.req.valid('json');
-      const now = deps.clock.now();
+      await checkAttemptLimits(deps, c, email);
       const person = await c.var.db.query.people.findFirst({ where: and(eq(people.email, email), isNull(people.deletedAt)) });
-      if (person?.lockedUntil && person.lockedUntil > now.toISOString()) throw new AppError('TOO_MANY_ATTEMPTS');
       const ok = await verifyPassword(password, person?.passwordHash ?? DUMMY_HASH);
-      if (person && !ok) {
-        // One statement, so that concurrent attempts all count.
-        await c.var.db
-          .update(people)
-          .set({
-            failedLogins: sql`${people.failedLogins} + 1`,
-            lockedUntil: sql`case when ${people.failedLogins} + 1 >= ${MAX_FAILED_LOGINS} then ${new Date(now.getTime() + LOCK_MINUTES * 60_000).toISOString()} else ${people.lockedUntil} end`,
-          })
-          .where(eq(people.id, person.id));
-        deps.log.warn('login_failed', { tenant: c.var.tenant.id, person: person.id, requestId: c.var.requestId });
-      }
+      if (person && !ok) deps.log.warn('login_failed', { tenant: c.var.tenant.id, person: person.id, requestId: c.var.requestId });
       if (!person || !person.passwordHash || !ok) throw new AppError('INVALID_CREDENTIALS');
-      if (person.failedLogins || person.lockedUntil) await c.var.db.update(people).set({ failedLogins: 0, lockedUntil: null }).where(eq(people.id, person.id));
       const { token, expiresAt } = await signToken(deps.config, { sub: person.id, tenant: c.var.tenant.id, access: person.access, ver: person.sessionVersion }, deps.clock.now());
       deps.log.info('login', { tenant: c.var.tenant.id, person: person.id, requestId: c.var.requestId });
       return c.json({ token, tokenType: 'Bearer' as const, expiresAt: expiresAt.toISOString(), person: personView(person) });
@@ -66,6 +67,7 @@ export const selfRoutes = (deps: AppDeps) =>
       validate('json', ChangePasswordBody),
       async (c) => {
         const { currentPassword, newPassword } = c.req.valid('json');
+        await checkAttemptLimits(deps, c, c.var.user.id);
         const person = await c.var.db.query.people.findFirst({ where: eq(people.id, c.var.user.id) });
         if (!person?.passwordHash || !(await verifyPassword(currentPassword, person.passwordHash))) throw new AppError('INVALID_CREDENTIALS');
         await c.var.db

@@ -118,8 +118,6 @@ async function newPersonRow(db: Db, body: NewPerson, now: Date): Promise<PersonR
     email: body.email ?? null,
     passwordHash: body.password ? await hashPassword(body.password) : null,
     mustChangePassword: Boolean(body.password) && body.mustChangePassword === true,
-    failedLogins: 0,
-    lockedUntil: null,
     sessionVersion: 0,
     access: body.access,
     duty: body.duty ?? null,
@@ -208,7 +206,7 @@ export const peopleRoutes = (deps: AppDeps) =>
         ...(body.duty !== undefined && { duty: body.duty }),
         ...(body.orgUnitId !== undefined && { orgUnitId: body.orgUnitId }),
         ...(body.phone !== undefined && { phone: body.phone }),
-        ...(body.password !== undefined && { passwordHash: await hashPassword(body.password), mustChangePassword: true, failedLogins: 0, lockedUntil: null }),
+        ...(body.password !== undefined && { passwordHash: await hashPassword(body.password), mustChangePassword: true }),
         // A new password or a changed or removed email ends the person's earlier tokens.
         ...((body.password !== undefined || (body.email !== undefined && body.email !== current.email)) && { sessionVersion: sql`${people.sessionVersion} + 1` }),
         updatedAt: deps.clock.now().toISOString(),

@@ -6,7 +6,8 @@
 import type { Context } from 'hono';
 import type { ErrorBody, FieldError } from '../lib/errors.ts';
 
-export type ApiFetch = (request: Request) => Response | Promise<Response>;
+/** The app's own fetch; `env` is the page request's (the Node socket, Workers bindings), so the API sees the same client. */
+export type ApiFetch = (request: Request, env: unknown) => Response | Promise<Response>;
 
 export interface ApiResult<T> {
   ok: boolean;
@@ -22,7 +23,10 @@ export function apiClient(c: Context, fetchApi: ApiFetch, tenantId: string, toke
     if (token) headers.set('authorization', `Bearer ${token}`);
     if (body !== undefined) headers.set('content-type', contentType);
     const payload = body === undefined ? undefined : contentType === 'application/json' ? JSON.stringify(body) : String(body);
-    return fetchApi(new Request(new URL(`/v1/${tenantId}${path}`, c.req.url), { method, headers, body: payload }));
+    // The client's address travels with the call (Workers: cf-connecting-ip; Node: the socket in env), for the per-address login limit.
+    const address = c.req.header('cf-connecting-ip');
+    if (address) headers.set('cf-connecting-ip', address);
+    return fetchApi(new Request(new URL(`/v1/${tenantId}${path}`, c.req.url), { method, headers, body: payload }), c.env);
   };
   async function call<T = Record<string, unknown>>(method: string, path: string, body?: unknown, contentType?: string): Promise<ApiResult<T>> {
     const res = await send(method, path, body, contentType);

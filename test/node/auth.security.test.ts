@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SignJWT } from 'jose';
 import { makeTestApp, addUser, TEST_SECRET, type TestApp } from '../support/node-app.ts';
 
@@ -79,23 +79,52 @@ describe('auth: login', () => {
   });
 });
 
-describe('auth: brute force', () => {
-  it('five wrong passwords lock the account for 15 minutes (429), even for the right password; then it works and the count resets', async () => {
-    await addUser(t, 'binzhou', { name: '锁定测试', email: 'lock@bz.cn', password: 'right-pass-1' });
-    const login = (password: string) => t.request('/v1/binzhou/auth/login', { method: 'POST', json: { email: 'lock@bz.cn', password } });
-    for (let i = 0; i < 4; i++) expect((await login('wrong-pass')).status).toBe(401);
-    expect((await login('right-pass-1')).status).toBe(200);
-    for (let i = 0; i < 5; i++) expect((await login('wrong-pass')).status).toBe(401);
-    const locked = await login('right-pass-1');
-    expect(locked.status).toBe(429);
-    expect(((await locked.json()) as { error: { code: string; message: string } }).error).toMatchObject({ code: 'TOO_MANY_ATTEMPTS', message: '登录失败次数过多，请 15 分钟后再试' });
-    t.setNow('2026-11-23T02:14:59Z');
-    expect((await login('right-pass-1')).status).toBe(429);
-    t.setNow('2026-11-23T02:15:01Z');
-    expect((await login('right-pass-1')).status).toBe(200);
-    expect((await login('wrong-pass')).status).toBe(401);
-    expect((await login('right-pass-1')).status).toBe(200);
-    t.setNow('2026-11-23T02:00:00Z');
+describe('auth: attempt limits per account and per client address (no lockout)', () => {
+  let limited: TestApp;
+  const login = (email: string, password: string, address = '203.0.113.7') =>
+    limited.request('/v1/binzhou/auth/login', { method: 'POST', headers: { 'x-real-ip': address }, json: { email, password } });
+  beforeAll(async () => {
+    limited = await makeTestApp({ vars: { LOGIN_LIMIT_PER_ACCOUNT: '10', LOGIN_LIMIT_PER_ADDRESS: '30', CLIENT_ADDRESS_HEADER: 'x-real-ip' } });
+    await addUser(limited, 'binzhou', { name: '限流测试', email: 'limit@bz.cn', password: 'right-pass-1' });
+  });
+  afterAll(() => {
+    vi.useRealTimers();
+    limited.close();
+  });
+
+  it('the 11th attempt on one account within a minute is 429 with Retry-After 60, even with the right password, from any address; the next minute it works; nothing is locked', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2026-11-23T02:00:05Z'));
+    for (let i = 0; i < 9; i++) expect((await login('limit@bz.cn', 'wrong-pass', `198.51.100.${i}`)).status).toBe(401);
+    expect((await login('limit@bz.cn', 'right-pass-1')).status).toBe(200);
+    const limitedRes = await login('limit@bz.cn', 'right-pass-1', '198.51.100.99');
+    expect(limitedRes.status).toBe(429);
+    expect(limitedRes.headers.get('retry-after')).toBe('60');
+    expect(((await limitedRes.json()) as { error: { code: string; message: string } }).error).toMatchObject({ code: 'TOO_MANY_ATTEMPTS', message: '尝试次数过多，请 1 分钟后再试' });
+    // Another account from the same address is not affected.
+    expect((await login(limited.admins.binzhou.email, limited.admins.binzhou.password)).status).toBe(200);
+    vi.setSystemTime(new Date('2026-11-23T02:01:00Z'));
+    expect((await login('limit@bz.cn', 'right-pass-1')).status).toBe(200);
+    vi.useRealTimers();
+  });
+
+  it('the 31st attempt from one address within a minute is 429 whichever accounts it tries; another address is not affected', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2026-11-23T03:00:05Z'));
+    for (let i = 0; i < 30; i++) expect((await login(`nobody${i}@bz.cn`, 'wrong-pass', '192.0.2.1')).status).toBe(401);
+    expect((await login('limit@bz.cn', 'right-pass-1', '192.0.2.1')).status).toBe(429);
+    expect((await login('limit@bz.cn', 'right-pass-1', '192.0.2.2')).status).toBe(200);
+    vi.useRealTimers();
+  });
+
+  it('the password change counts against the same account limit: the 11th wrong current password within a minute is 429', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2026-11-23T04:00:05Z'));
+    const token = ((await (await login('limit@bz.cn', 'right-pass-1', '192.0.2.50')).json()) as { token: string }).token;
+    const change = () => limited.request('/v1/binzhou/auth/password', { method: 'POST', token, headers: { 'x-real-ip': '192.0.2.50' }, json: { currentPassword: 'wrong-pass', newPassword: 'another-pass-2' } });
+    for (let i = 0; i < 10; i++) expect((await change()).status).toBe(401);
+    expect((await change()).status).toBe(429);
+    vi.useRealTimers();
   });
 });
 

@@ -10,7 +10,7 @@ import { people } from '../../db/schema.ts';
 import type { MiddlewareHandler } from 'hono';
 import { createApp } from '../../src/app.ts';
 import { parseConfig, type AppDeps } from '../../src/env.ts';
-import { tenantDatabases, nodeMail, openRegistry } from '../../src/node-runtime.ts';
+import { tenantDatabases, nodeLoginLimits, nodeMail, openRegistry } from '../../src/node-runtime.ts';
 import { registerFromFiles } from '../../src/tenants/onboard.ts';
 import { localFileProvisioner, tursoProvisioner, tursoSettings } from '../../src/tenants/provisioners.ts';
 import type { TenantConfig } from '../../src/tenants/schema.ts';
@@ -54,6 +54,8 @@ export async function makeTestApp(opts: { now?: string; log?: Logger; vars?: Rec
     clock: { now: () => now },
     log: opts.log ?? silentLogger,
     mail: opts.mail ?? nodeMail(vars, dir, opts.log ?? silentLogger),
+    // Tests log in far more often than people do: generous limits unless a test sets its own.
+    ...nodeLoginLimits({ LOGIN_LIMIT_PER_ADDRESS: '10000', LOGIN_LIMIT_PER_ACCOUNT: '10000', ...vars }),
   };
   const admins: TestApp['admins'] = {};
   for (const { tenant, bootstrapAdmin } of (await registerFromFiles(deps, files, (id) => `file:tenants/${id}.json`)).added) {

@@ -176,6 +176,16 @@ describe('worker: routing and auth inside workerd', () => {
   });
 });
 
+describe('worker: login attempt limits with the Rate Limiting bindings', () => {
+  it('the 11th login attempt on one account within a minute is 429 with Retry-After, whatever the address; another account is not affected', async () => {
+    const attempt = (email: string, i: number) => call('/v1/harbin/auth/login', { ...json({ email, password: 'wrong-pass-1' }), headers: { 'content-type': 'application/json', 'cf-connecting-ip': `198.51.100.${i}` } });
+    for (let i = 0; i < 10; i++) expect((await attempt('limit-test@harbin.cn', i)).status).toBe(401);
+    const res = await attempt('limit-test@harbin.cn', 50);
+    expect([res.status, res.headers.get('retry-after'), ((await res.json()) as { error: { code: string } }).error.code]).toEqual([429, '60', 'TOO_MANY_ATTEMPTS']);
+    expect((await attempt('someone-else@harbin.cn', 51)).status).toBe(401);
+  });
+});
+
 describe('worker: scheduled checks fan out over the queue', () => {
   it('the 08:00 Beijing cron, delivered twice, runs the daily check once per tenant through the queue consumer', async () => {
     await fire('0 0 * * *', Date.UTC(2026, 10, 23, 0, 0, 0), 2);
