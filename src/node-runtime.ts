@@ -118,12 +118,12 @@ export function nodeLoginLimits(vars: NodeJS.ProcessEnv): Pick<AppDeps, 'loginLi
 }
 
 /** The registry (control plane): REGISTRY_URL, or DATA_DIR/registry.db on the embedded default. */
-export function openRegistry(vars: NodeJS.ProcessEnv, dataDir: string) {
+export function openRegistry(vars: NodeJS.ProcessEnv, dataDir: string, log?: Logger) {
   const remote = registryFromVars(vars);
   if (!remote) mkdirSync(dataDir, { recursive: true });
   const target = remote ?? { url: `file:${join(dataDir, 'registry.db')}` };
   const client = remote ? createClient(target) : createSharedFileClient(target, sharedFileSettings(vars));
-  return { client, registry: new TenantRegistry(makeRegistryDb(client), { cacheMs: registryCacheMs(vars) }), local: !remote, where: target.url };
+  return { client, registry: new TenantRegistry(makeRegistryDb(client), { cacheMs: registryCacheMs(vars), log }), local: !remote, where: target.url };
 }
 
 /** SMTP when SMTP_HOST (or SMTP_HOST_<TENANT>) is set; otherwise .eml files under DATA_DIR/mail/<tenant>/. */
@@ -136,7 +136,7 @@ export function nodeMail(vars: NodeJS.ProcessEnv, dataDir: string, log: Logger) 
 
 export function buildNodeDeps(vars: NodeJS.ProcessEnv = process.env, log: Logger = jsonLogger()) {
   const settings = nodeSettings(vars);
-  const reg = openRegistry(vars, settings.dataDir);
+  const reg = openRegistry(vars, settings.dataDir, log);
   // Emails link to the workbench: on Node the local address unless PUBLIC_BASE_URL says otherwise.
   const config = parseConfig({ PUBLIC_BASE_URL: `http://localhost:${settings.port}`, ...vars, JWT_SECRET: jwtSecret(vars, settings.dataDir) });
   const dbs = tenantDatabases(vars, settings.dataDir, (id) => reg.registry.location(id));

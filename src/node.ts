@@ -30,7 +30,8 @@ export async function prepareLocalTenants(runtime: ReturnType<typeof buildNodeDe
   const { added, differing } = await runtime.prepareRegistry();
   for (const { tenant, bootstrapAdmin } of added) if (bootstrapAdmin) print(adminText(tenant, bootstrapAdmin));
   for (const report of await migrateTenants(runtime.deps, 'npm start')) {
-    if (report.error) throw new Error(`[${report.id}] 数据库无法迁移（${report.error}）；请检查其数据库位置：npx grassroots tenant list`);
+    // One federation whose database cannot be reached does not keep the others from being served.
+    if (report.error) print(`[${report.id}] 警告：数据库无法迁移（${report.error}），该妇联的请求会失败；请检查其数据库位置（npx grassroots tenant list）后运行 npx grassroots migrate --tenant ${report.id}`);
     if (report.bootstrapAdmin) print(adminText(report, report.bootstrapAdmin));
   }
   for (const d of differing)

@@ -60,8 +60,8 @@ function runtime(env: Env) {
   if (cache?.env === env) return cache;
   const config = parseConfig(env, { requirePublicBaseUrl: true, requireRegistry: true });
   const registryClient = createClient(registryFromVars(env)!);
-  const tenants = new TenantRegistry(makeRegistryDb(registryClient), { cacheMs: registryCacheMs(env) });
   const log = jsonLogger();
+  const tenants = new TenantRegistry(makeRegistryDb(registryClient), { cacheMs: registryCacheMs(env), log });
   const open = remoteDatabases(env, (id) => tenants.location(id), log);
   const turso = tursoSettings(env);
   const deps: AppDeps = {

@@ -38,10 +38,10 @@ export interface CliContext extends ReturnType<typeof buildNodeDeps> {
 
 /** The registered tenant named by --tenant (any status: operators may act on a suspended one), or a usage error listing them. */
 export async function tenantNamed(deps: CliContext['deps'], id: string | undefined): Promise<TenantConfig> {
-  const all = await deps.tenants.list();
-  const t = all.find((x) => x.id === id);
-  if (!id) throw new UsageError(`--tenant 必填（可选 ${all.map((x) => x.id).join(', ')}）`);
-  if (!t) throw new UsageError(`未知租户 unknown tenant: ${id}（可选 ${all.map((x) => x.id).join(', ')}）`);
+  const known = async () => (await deps.tenants.list()).map((x) => x.id).join(', ');
+  if (!id) throw new UsageError(`--tenant 必填（可选 ${await known()}）`);
+  const t = await deps.tenants.get(id);
+  if (!t) throw new UsageError(`未知租户 unknown tenant: ${id}（可选 ${await known()}）`);
   return t.config;
 }
 

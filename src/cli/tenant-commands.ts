@@ -8,6 +8,7 @@ import { createTenant, previewConfig } from '../tenants/onboard.ts';
 import { tenantStatuses } from '../../db/registry-schema.ts';
 import { availableMigrations } from '../db/migrate.ts';
 import { localDateTime } from '../lib/time.ts';
+import { AppError } from '../lib/errors.ts';
 import { UsageError, cliActor, redact, tenantNamed, type CliContext } from './commands.ts';
 
 const configFile = (ctx: CliContext) => {
@@ -53,18 +54,25 @@ async function setStatus(ctx: CliContext, status: 'active' | 'suspended'): Promi
 
 /** `tenant config set`: validates, shows what would change today, and (without --dry-run) puts it in force as the next version. */
 async function configSet(ctx: CliContext): Promise<number> {
-  const current = await tenantNamed(ctx.deps, ctx.values.tenant);
+  const id = ctx.values.tenant;
   const proposed = configFile(ctx);
-  if (proposed.id !== current.id) throw new UsageError(`${ctx.values.config} 的 id 是 ${proposed.id}，不是 ${current.id}`);
-  const p = await previewConfig(ctx.deps, current, proposed);
-  ctx.out(`[${current.id}] 截至 ${shanghai(p.asOf)}：考核结果 ${p.before} 条 → ${p.after} 条；状态改变 ${p.statusChanged} 条，新增 ${p.added} 条，不再考核 ${p.removed} 条`);
-  for (const [rule, n] of Object.entries(p.byRule)) ctx.out(`  ${rule}\t状态改变 ${n.statusChanged}\t新增 ${n.added}\t不再考核 ${n.removed}`);
+  // A stored config this build no longer accepts (MISCONFIGURED) can still be replaced, without a preview.
+  const current = await tenantNamed(ctx.deps, id).catch((e) => {
+    if (e instanceof AppError && e.code === 'MISCONFIGURED') return undefined;
+    throw e;
+  });
+  if (proposed.id !== id) throw new UsageError(`${ctx.values.config} 的 id 是 ${proposed.id}，不是 ${id}`);
+  if (current) {
+    const p = await previewConfig(ctx.deps, current, proposed);
+    ctx.out(`[${id}] 截至 ${shanghai(p.asOf)}：考核结果 ${p.before} 条 → ${p.after} 条；状态改变 ${p.statusChanged} 条，新增 ${p.added} 条，不再考核 ${p.removed} 条`);
+    for (const [rule, n] of Object.entries(p.byRule)) ctx.out(`  ${rule}\t状态改变 ${n.statusChanged}\t新增 ${n.added}\t不再考核 ${n.removed}`);
+  } else ctx.out(`[${id}] 正在使用的配置未通过校验（服务对该妇联答 503），无法预览影响；将直接替换它`);
   if (ctx.values['dry-run']) {
     ctx.out('  （演练：配置未改动）');
     return 0;
   }
-  const after = await ctx.deps.tenants.setConfig(current.id, proposed, cliActor(), ctx.deps.clock.now(), { note: ctx.values.note });
-  ctx.out(`[${current.id}] 已启用配置第 ${after.configVersion} 版（此前各版保留，可用 tenant history 查看）`);
+  const after = await ctx.deps.tenants.setConfig(id!, proposed, cliActor(), ctx.deps.clock.now(), { note: ctx.values.note });
+  ctx.out(`[${id}] 已启用配置第 ${after.configVersion} 版（此前各版保留，可用 tenant history 查看）`);
   return 0;
 }
 

@@ -12,6 +12,7 @@ import * as registrySchema from '../../db/registry-schema.ts';
 import { tenantConfigVersions, tenantEvents, tenants, type TenantStatus } from '../../db/registry-schema.ts';
 import { parseTenantConfig, TenantConfigError, type TenantConfig } from './schema.ts';
 import { AppError } from '../lib/errors.ts';
+import type { Logger } from '../lib/logger.ts';
 
 export type RegistryDb = LibSQLDatabase<typeof registrySchema>;
 export const makeRegistryDb = (client: Client): RegistryDb => drizzle(client, { schema: registrySchema });
@@ -40,11 +41,15 @@ export class TenantRegistry {
   readonly #cacheMs: number;
   readonly #now: () => number;
   #byId = new Map<string, RegisteredTenant>();
+  /** Registered tenants whose stored config this build does not accept: refused with 503 until corrected. */
+  #unusable = new Map<string, Row>();
   #loadedAt = -Infinity;
+  readonly #log?: Logger;
   #refreshing?: Promise<void>;
 
-  constructor(db: RegistryDb, opts: { cacheMs?: number; now?: () => number } = {}) {
+  constructor(db: RegistryDb, opts: { cacheMs?: number; now?: () => number; log?: Logger } = {}) {
     this.db = db;
+    this.#log = opts.log;
     this.#cacheMs = opts.cacheMs ?? 15_000;
     this.#now = opts.now ?? Date.now;
   }
@@ -65,12 +70,20 @@ export class TenantRegistry {
               .where(or(...changed.map((r) => and(eq(tenantConfigVersions.tenantId, r.id), eq(tenantConfigVersions.version, r.configVersion)))))
           : [];
         const next = new Map<string, RegisteredTenant>();
+        const unusable = new Map<string, Row>();
         for (const r of rows) {
           const stored = configs.find((c) => c.tenantId === r.id);
-          const config = stored ? parseStored(r.id, stored.version, stored.config) : this.#byId.get(r.id)!.config;
-          next.set(r.id, { ...r, config });
+          try {
+            const config = stored ? parseStored(r.id, stored.version, stored.config) : this.#byId.get(r.id)!.config;
+            next.set(r.id, { ...r, config });
+          } catch (e) {
+            // One federation's stored config that this build no longer accepts must not take the others down.
+            unusable.set(r.id, r);
+            this.#log?.error('tenant_config_unusable', { tenant: r.id, version: r.configVersion, kind: (e as Error).name });
+          }
         }
         this.#byId = next;
+        this.#unusable = unusable;
         this.#loadedAt = this.#now();
       } finally {
         this.#refreshing = undefined;
@@ -84,6 +97,8 @@ export class TenantRegistry {
   /** A registered tenant, whatever its status; undefined if there is none with that id. */
   async get(id: string): Promise<RegisteredTenant | undefined> {
     if (this.#stale() || (!this.#byId.has(id) && this.#now() - this.#loadedAt >= 1000)) await this.#refresh();
+    const version = this.#unusable.get(id)?.configVersion;
+    if (version) throw new AppError('MISCONFIGURED', { detail: { zh: `服务配置不完整，请联系运维人员：登记库中 ${id} 的配置（第 ${version} 版）未通过校验，请用 grassroots tenant config set 更正`, en: `${id}'s registered config (version ${version}) does not validate; correct it with grassroots tenant config set` } });
     return this.#byId.get(id);
   }
 
@@ -107,11 +122,18 @@ export class TenantRegistry {
     this.#loadedAt = -Infinity;
   }
 
-  async #require(id: string): Promise<RegisteredTenant> {
+  /** The tenant's registry row as it is now (even if its stored config does not validate: so that it can be corrected). */
+  async #require(id: string): Promise<Row> {
     this.invalidate();
-    const t = await this.get(id);
+    await this.#refresh();
+    const t = this.#byId.get(id) ?? this.#unusable.get(id);
     if (!t) throw new AppError('TENANT_NOT_FOUND', { detail: { zh: `登记库中没有妇联 ${id}`, en: `No federation ${id} is registered` } });
     return t;
+  }
+
+  async #current(id: string): Promise<RegisteredTenant> {
+    await this.#require(id);
+    return (await this.get(id))!;
   }
 
   /** Registers a tenant whose database is ready, with its config as version 1. */
@@ -119,7 +141,7 @@ export class TenantRegistry {
     const { config, actor } = input;
     const when = at.toISOString();
     this.invalidate();
-    if (await this.get(config.id)) throw exists(config.id);
+    if (await this.get(config.id).catch(() => true)) throw exists(config.id);
     try {
       await this.db.batch([
         this.db.insert(tenants).values({ id: config.id, name: config.name, status: 'active', databaseUrl: input.databaseUrl, configVersion: 1, schemaVersion: input.schemaVersion, schemaCheckedAt: when, createdAt: when, updatedAt: when }),
@@ -132,7 +154,7 @@ export class TenantRegistry {
       if (await this.get(config.id)) throw exists(config.id);
       throw e;
     }
-    return this.#require(config.id);
+    return this.#current(config.id);
   }
 
   /** An event row written in the same batch as the update before it, only if that update changed a row. */
@@ -176,7 +198,7 @@ export class TenantRegistry {
       if (now.configVersion !== from) throw conflict(now.configVersion);
       throw e;
     }
-    return this.#require(id);
+    return this.#current(id);
   }
 
   /** What `migrate` saw: the tenant database's schema version, so operators need not open it. */

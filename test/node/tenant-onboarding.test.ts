@@ -110,6 +110,32 @@ describe('grassroots tenant (the registry, from the CLI, beside a running server
     expect(history.indexOf('恢复')).toBeLessThan(history.indexOf('暂停'));
   });
 
+  it('tenant config set --dry-run changes nothing; without it the file becomes version 2; a stored config this build rejects takes only its federation down (503) until config set replaces it', async () => {
+    const file = writeFourthFederation(dataDir);
+    const dry = await run('tenant', 'config', 'set', '--tenant', 'jinan', '--config', file, '--dry-run');
+    expect(dry.out).toMatch(/\[jinan\] 截至 .*：考核结果 \d+ 条 → \d+ 条；状态改变 0 条，新增 0 条，不再考核 0 条/);
+    expect(dry.out).toContain('（演练：配置未改动）');
+    expect((await run('tenant', 'list')).out).toMatch(/^jinan\t.*\tv1\t/m);
+
+    // A config stored by an older build that this one no longer accepts (written here behind the registry's back).
+    const { createClient } = await import('@libsql/client');
+    const registry = createClient({ url: `file:${join(dataDir, 'registry.db')}` });
+    await registry.execute(`update tenant_config_versions set config = json_set(config, '$.timeZone', 'Mars/Olympus') where tenant_id = 'jinan'`);
+    registry.close();
+    // The next start (an upgraded build) reads it: that federation is refused, the others start and serve.
+    await server.close();
+    server = await startNodeServer({ ...process.env, PORT: '0', HOST: '127.0.0.1', DISABLE_CRON: '1' }, silentLogger, () => {});
+    const broken = await api('/v1/jinan/org-units');
+    expect(((await broken.json()) as { error: { code: string; message: string } }).error).toMatchObject({ code: 'MISCONFIGURED', message: expect.stringContaining('jinan 的配置（第 1 版）未通过校验') });
+    expect((await post('/v1/lixia/auth/login', { email: 'x@y.cn', password: 'whatever-1' })).status).toBe(401);
+
+    const fixed = await run('tenant', 'config', 'set', '--tenant', 'jinan', '--config', file, '--note', '更正时区');
+    expect(fixed.out).toContain('无法预览影响');
+    expect(fixed.out).toContain('[jinan] 已启用配置第 2 版');
+    expect((await eventually(() => api('/v1/jinan/org-units'), (r) => r.status === 401)).status).toBe(401);
+    expect((await run('tenant', 'history', '--tenant', 'jinan')).out).toMatch(/v2\t.*\tcli:.*\t更正时区/);
+  });
+
   it('migrate --all reports every registered tenant at the latest schema version and can be re-run', async () => {
     for (let i = 0; i < 2; i++) {
       const { code, out } = await run('migrate', '--all');
