@@ -45,8 +45,6 @@ export async function tenantNamed(deps: CliContext['deps'], id: string | undefin
   return t.config;
 }
 
-export const redact = (url: string) => url.replace(/\/\/[^@/]*@/, '//***@');
-
 /** The person running the CLI, as registry history names her. */
 export const cliActor = () => `cli:${process.env.USER ?? process.env.USERNAME ?? 'unknown'}`;
 

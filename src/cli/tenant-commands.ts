@@ -9,7 +9,8 @@ import { tenantStatuses } from '../../db/registry-schema.ts';
 import { availableMigrations } from '../db/migrate.ts';
 import { localDateTime } from '../lib/time.ts';
 import { AppError } from '../lib/errors.ts';
-import { UsageError, cliActor, redact, tenantNamed, type CliContext } from './commands.ts';
+import { UsageError, cliActor, tenantNamed, type CliContext } from './commands.ts';
+import { redactUrl as redact } from '../tenants/registry.ts';
 
 const configFile = (ctx: CliContext) => {
   if (!ctx.values.config) throw new UsageError('--config 必填：租户配置文件（格式同 tenants/<id>.json）');

@@ -11,7 +11,7 @@ import type { AppDeps, AppEnv } from '../env.ts';
 import { AppError } from '../lib/errors.ts';
 import { validate } from '../lib/validate.ts';
 import { doc } from '../lib/openapi.ts';
-import { validConfig, type RegisteredTenant } from '../tenants/registry.ts';
+import { redactUrl, validConfig, type RegisteredTenant } from '../tenants/registry.ts';
 import { createTenant, migrateTenants, previewConfig } from '../tenants/onboard.ts';
 import { tenantStatuses } from '../../db/registry-schema.ts';
 
@@ -30,7 +30,6 @@ const platformAuth = (deps: AppDeps) =>
   });
 
 const actor = 'platform-api';
-const redact = (url: string | null) => (url ? url.replace(/\/\/[^@/]*@/, '//***@') : null);
 
 const TenantView = v.object({
   id: v.string(),
@@ -50,7 +49,7 @@ const view = (t: RegisteredTenant): v.InferOutput<typeof TenantView> => ({
   configVersion: t.configVersion,
   schemaVersion: t.schemaVersion,
   schemaCheckedAt: t.schemaCheckedAt,
-  databaseUrl: redact(t.databaseUrl),
+  databaseUrl: t.databaseUrl && redactUrl(t.databaseUrl),
 });
 
 const ConfigObject = v.pipe(v.record(v.string(), v.unknown()), v.description('租户配置（格式同 tenants/<id>.json），完整校验后保存'));

@@ -236,6 +236,9 @@ export class TenantRegistry {
   }
 }
 
+/** A database URL as operators may see it: any credentials in it hidden. */
+export const redactUrl = (url: string) => url.replace(/\/\/[^@/]*@/, '//***@');
+
 const exists = (id: string) => new AppError('CONFLICT', { detail: { zh: `妇联 ${id} 已登记，不能重复创建`, en: `Federation ${id} is already registered` } });
 
 /** A config from a file or a request body, validated, as a 400 with one field error per problem. */
