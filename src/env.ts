@@ -114,7 +114,8 @@ export function tenantDatabaseFromVars(tenantId: string, vars: Record<string, un
   return { url, authToken: typeof token === 'string' && token ? token : undefined };
 }
 
-const nonEmpty = (x: unknown) => (typeof x === 'string' && x ? x : undefined);
+/** A variable's value if it is a non-empty string. */
+export const nonEmpty = (x: unknown) => (typeof x === 'string' && x ? x : undefined);
 
 /**
  * Where a tenant's database is reached: `LIBSQL_URL_<ID>` if set (an override, e.g. `npm run dev:worker`),

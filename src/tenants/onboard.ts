@@ -11,7 +11,7 @@ import { provisionTenant } from '../db/provision.ts';
 import { evaluateTenant } from '../rules/engine.ts';
 import type { TenantConfig } from './schema.ts';
 import type { TenantConfigSet } from './config-set.ts';
-import type { RegisteredTenant } from './registry.ts';
+import { tenantExists, type RegisteredTenant } from './registry.ts';
 
 /** Path words under /v1 (the platform API, the tenant list): no federation may take them as its id. */
 export const RESERVED_TENANT_IDS = ['platform', 'tenants'];
@@ -31,7 +31,7 @@ export interface CreatedTenant {
 export async function createTenant(deps: AppDeps, input: { config: TenantConfig; databaseUrl?: string | null }, actor: string): Promise<CreatedTenant> {
   const { config } = input;
   if (RESERVED_TENANT_IDS.includes(config.id)) throw new AppError('VALIDATION_FAILED', { fields: [{ path: 'config.id', message: `${config.id} 是保留字，不能用作妇联 id` }] });
-  if (await deps.tenants.get(config.id)) throw new AppError('CONFLICT', { detail: { zh: `妇联 ${config.id} 已登记，不能重复创建`, en: `Federation ${config.id} is already registered` } });
+  if (await deps.tenants.get(config.id)) throw tenantExists(config.id);
   let url = input.databaseUrl;
   if (url === undefined) {
     if (!deps.provisioner) throw new AppError('MISCONFIGURED', { detail: { zh: '未配置创建数据库的方式：请设置 TURSO_API_TOKEN、TURSO_ORG、TURSO_GROUP，或给出 databaseUrl', en: 'No way to create databases here: set TURSO_API_TOKEN, TURSO_ORG and TURSO_GROUP, or give databaseUrl' } });

@@ -6,6 +6,7 @@
  */
 import { createClient as tursoPlatformClient } from '@tursodatabase/api';
 import { AppError } from '../lib/errors.ts';
+import { nonEmpty } from '../env.ts';
 
 export interface DatabaseProvisioner {
   /** Shown to operators: where databases are created. */
@@ -26,8 +27,6 @@ export interface TursoSettings {
   /** The Platform API's address; tests point it at a local stand-in. */
   apiUrl?: string;
 }
-
-const nonEmpty = (x: unknown) => (typeof x === 'string' && x ? x : undefined);
 
 /** TURSO_API_TOKEN, TURSO_ORG, TURSO_GROUP (and TURSO_API_URL): all three or none. */
 export function tursoSettings(vars: Record<string, unknown>): TursoSettings | undefined {

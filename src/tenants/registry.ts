@@ -141,7 +141,7 @@ export class TenantRegistry {
     const { config, actor } = input;
     const when = at.toISOString();
     this.invalidate();
-    if (await this.get(config.id).catch(() => true)) throw exists(config.id);
+    if (await this.get(config.id).catch(() => true)) throw tenantExists(config.id);
     try {
       await this.db.batch([
         this.db.insert(tenants).values({ id: config.id, name: config.name, status: 'active', databaseUrl: input.databaseUrl, configVersion: 1, schemaVersion: input.schemaVersion, schemaCheckedAt: when, createdAt: when, updatedAt: when }),
@@ -151,7 +151,7 @@ export class TenantRegistry {
     } catch (e) {
       // Two operators creating the same id at once: the primary key decides, nothing is half-written.
       this.invalidate();
-      if (await this.get(config.id)) throw exists(config.id);
+      if (await this.get(config.id)) throw tenantExists(config.id);
       throw e;
     }
     return this.#current(config.id);
@@ -239,7 +239,8 @@ export class TenantRegistry {
 /** A database URL as operators may see it: any credentials in it hidden. */
 export const redactUrl = (url: string) => url.replace(/\/\/[^@/]*@/, '//***@');
 
-const exists = (id: string) => new AppError('CONFLICT', { detail: { zh: `妇联 ${id} 已登记，不能重复创建`, en: `Federation ${id} is already registered` } });
+/** 409 for an id that is already registered (create, from the CLI or the platform API). */
+export const tenantExists = (id: string) => new AppError('CONFLICT', { detail: { zh: `妇联 ${id} 已登记，不能重复创建`, en: `Federation ${id} is already registered` } });
 
 /** A config from a file or a request body, validated, as a 400 with one field error per problem. */
 export function validConfig(raw: unknown, source: string): TenantConfig {

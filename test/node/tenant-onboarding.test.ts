@@ -13,6 +13,7 @@ import { runScheduled } from '../../src/jobs/index.ts';
 import { availableMigrations } from '../../src/db/migrate.ts';
 import { TENANTS_DIR } from '../support/node-app.ts';
 import { writeFourthFederation } from '../support/fourth-federation.ts';
+import { eventually } from '../support/eventually.ts';
 
 const N = availableMigrations().length;
 let dataDir: string;
@@ -26,16 +27,6 @@ const run = async (...argv: string[]) => {
 const api = (path: string, init: RequestInit = {}) => fetch(`http://127.0.0.1:${server.port}${path}`, init);
 const post = (path: string, body: unknown, token?: string) =>
   api(path, { method: 'POST', headers: { 'content-type': 'application/json', ...(token && { authorization: `Bearer ${token}` }) }, body: JSON.stringify(body) });
-/** Polls until `probe` holds: the server picks up registry changes made by another process within its cache time. */
-async function eventually<T>(probe: () => Promise<T>, ok: (x: T) => boolean, ms = 5000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const x = await probe();
-    if (ok(x) || Date.now() > until) return x;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'grassroots-onboard-'));
   // The server trusts its copy of the registry for 1 s here (15 s by default), so suspension tests need not wait long.

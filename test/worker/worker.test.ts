@@ -1,5 +1,6 @@
 import { env, createExecutionContext, createMessageBatch, createScheduledController, getQueueResult, waitOnExecutionContext } from 'cloudflare:test';
 import { createClient } from '@libsql/client/web';
+import { eventually } from '../support/eventually.ts';
 import { describe, expect, inject, it } from 'vitest';
 import worker, { type Env } from '../../src/worker.ts';
 import { availableMigrations } from '../../src/db/migrate.ts';
@@ -29,16 +30,6 @@ async function fire(cron: string, scheduledTime: number, times: number) {
     const ctx = createExecutionContext();
     await worker.scheduled(createScheduledController({ cron, scheduledTime }), workerEnv, ctx);
     await waitOnExecutionContext(ctx);
-  }
-}
-
-/** Polls until `probe` holds (the queue consumer runs after the cron handler returns), then gives the last value. */
-async function eventually<T>(probe: () => Promise<T>, ok: (x: T) => boolean, ms = 15_000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const x = await probe();
-    if (ok(x) || Date.now() > until) return x;
-    await new Promise((r) => setTimeout(r, 200));
   }
 }
 
@@ -190,7 +181,7 @@ describe('worker: scheduled checks fan out over the queue', () => {
   it('the 08:00 Beijing cron, delivered twice, runs the daily check once per tenant through the queue consumer', async () => {
     await fire('0 0 * * *', Date.UTC(2026, 10, 23, 0, 0, 0), 2);
     for (const id of Object.keys(dbs)) {
-      const runs = await eventually(() => dailyRuns(id), (r) => r.some((x) => x.slot === '2026-11-23T00:00:00.000Z' && x.status === 'succeeded'));
+      const runs = await eventually(() => dailyRuns(id), (r) => r.some((x) => x.slot === '2026-11-23T00:00:00.000Z' && x.status === 'succeeded'), 15_000);
       expect(runs.filter((x) => x.slot === '2026-11-23T00:00:00.000Z'), id).toEqual([{ status: 'succeeded', slot: '2026-11-23T00:00:00.000Z' }]);
     }
   });
@@ -219,7 +210,7 @@ describe('worker: scheduled check sends email over SMTP from workerd', () => {
     // The 惠民县 federation has a chairwoman with an email: she gets her own notice.
     await client.execute({ sql: "insert into people (id, name, email, access, duty, org_unit_id, created_at, updated_at) values ('p-huimin', '惠民县妇联主席', 'huimin@bz.test', 'supervisor', 'leader', 'huimin', '2012-01-01T00:00:00.000Z', '2012-01-01T00:00:00.000Z')", args: [] });
     await fire('0 0 * * *', Date.UTC(2012, 3, 21, 0, 0, 0), 2);
-    const done = await eventually(() => dailyRuns('binzhou'), (r) => r.some((x) => x.slot === '2012-04-21T00:00:00.000Z' && x.status === 'succeeded'));
+    const done = await eventually(() => dailyRuns('binzhou'), (r) => r.some((x) => x.slot === '2012-04-21T00:00:00.000Z' && x.status === 'succeeded'), 15_000);
     expect(done.find((x) => x.slot === '2012-04-21T00:00:00.000Z')?.status).toBe('succeeded');
     const rows = (await client.execute('select kind, status, recipient_email, subject from outbox')).rows;
     client.close();
@@ -255,7 +246,7 @@ describe('worker: a federation onboarded and suspended through the platform API,
 
     await fire('0 0 * * *', Date.UTC(2026, 10, 25, 0, 0, 0), 1);
     const client = createClient({ url: tenant.databaseUrl, authToken: workerSuite.groupToken });
-    const runs = await eventually(async () => (await client.execute("select status from job_runs where scheduled_for = '2026-11-25T00:00:00.000Z'")).rows, (r) => r[0]?.status === 'succeeded');
+    const runs = await eventually(async () => (await client.execute("select status from job_runs where scheduled_for = '2026-11-25T00:00:00.000Z'")).rows, (r) => r[0]?.status === 'succeeded', 15_000);
     client.close();
     expect(runs.map((r) => r.status)).toEqual(['succeeded']);
   });
