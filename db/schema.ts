@@ -277,3 +277,57 @@ export const outbox = sqliteTable(
   },
   (t) => [uniqueIndex('outbox_key_uq').on(t.key), index('outbox_due_idx').on(t.status, t.nextAttemptAt)],
 );
+
+/* ------------------------------------------------------------------ *
+ * Materialised compliance (src/rules/materialise.ts): the results of every
+ * rule × subject × period as of the end of `compliance_state.day`, for the
+ * periods whose span overlaps a window around that day. Triggers on every
+ * table a rule reads (migration 0009) note what a write touched in
+ * `compliance_dirty`, in the write's own transaction; a read brings the
+ * touched results up to date before it answers, so nothing stale is served.
+ * ------------------------------------------------------------------ */
+export const complianceResults = sqliteTable(
+  'compliance_results',
+  {
+    ruleId: text('rule_id').notNull(),
+    subjectType: text('subject_type', { enum: ['person', 'orgUnit', 'tenant', 'case'] }).notNull(),
+    subjectId: text('subject_id').notNull(),
+    periodKey: text('period_key').notNull(),
+    /** The rule's place in numeric order of ids (L2 before L10), for sorting in SQL. */
+    ruleRank: integer('rule_rank').notNull(),
+    periodStart: text('period_start').notNull(),
+    /** The later of the period's last day and its due date: the period matters until then. */
+    spanEnd: text('span_end').notNull(),
+    due: text('due').notNull(),
+    status: text('status').notNull(),
+    /** The subject's current period for this rule (the heat map's and `period=current`'s). */
+    isCurrent: integer('is_current', { mode: 'boolean' }).notNull(),
+    orgUnitId: text('org_unit_id'),
+    personId: text('person_id'),
+    /** The result as the API shows it (JSON). */
+    body: text('body').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.ruleId, t.subjectType, t.subjectId, t.periodKey] }),
+    index('compliance_results_due_idx').on(t.due, t.ruleRank),
+    index('compliance_results_person_idx').on(t.personId, t.due),
+    index('compliance_results_org_unit_idx').on(t.orgUnitId, t.due),
+  ],
+);
+
+/** One row: which day and which config the materialised results are for, and the last change folded in. */
+export const complianceState = sqliteTable('compliance_state', {
+  id: integer('id').primaryKey(),
+  day: text('day').notNull(),
+  configHash: text('config_hash').notNull(),
+  appliedSeq: integer('applied_seq').notNull(),
+  refreshedAt: text('refreshed_at'),
+});
+
+/** What writes touched since the results were brought up to date (filled by triggers). */
+export const complianceDirty = sqliteTable('compliance_dirty', {
+  seq: integer('seq').primaryKey({ autoIncrement: true }),
+  tbl: text('tbl').notNull(),
+  personId: text('person_id'),
+  recordId: text('record_id'),
+});

@@ -6,6 +6,7 @@ import { HTTPException } from 'hono/http-exception';
 import { generateSpecs, type GenerateSpecOptions } from 'hono-openapi';
 import type { AppDeps, AppEnv } from './env.ts';
 import { AppError, errorBody, errorKind, type Lang } from './lib/errors.ts';
+import { refreshAfterWrite } from './middleware/refresh.ts';
 import { installZhMessages } from './lib/valibot-zh.ts';
 import { tenantMiddleware } from './middleware/tenant.ts';
 import { authMiddleware } from './middleware/auth.ts';
@@ -139,6 +140,7 @@ export function createApp(deps: AppDeps, opts: { assets?: MiddlewareHandler } = 
   tenantApp.use(authMiddleware(deps));
   tenantApp.use(locationOfCreated);
   tenantApp.use(idempotency(deps));
+  tenantApp.use(refreshAfterWrite(deps));
   tenantApp.route('/', selfRoutes(deps));
   tenantApp.route('/org-units', orgUnitRoutes(deps));
   tenantApp.route('/people', peopleRoutes(deps));

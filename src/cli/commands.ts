@@ -11,6 +11,7 @@ import { Password } from '../routes/schemas.ts';
 import type { buildNodeDeps } from '../node-runtime.ts';
 import { findResource, importStatements, inFileTerms, parseRows, validateRows } from '../records/import.ts';
 import { checkInstant, recordManualRun, runCheck } from '../jobs/checks.ts';
+import { refreshCompliance } from '../rules/materialise.ts';
 import { localDateTime } from '../lib/time.ts';
 import { DateOrInstant, MAX_DATE, MIN_DATE } from '../lib/dates.ts';
 import { resources } from '../records/resources.ts';
@@ -145,6 +146,19 @@ export async function check({ deps, dbs, values, out }: CliContext): Promise<num
   if (values['dry-run']) out('  （演练：未入队、未发送）');
   else out(`  入队 ${res.enqueued}，已在队中 ${res.alreadyQueued}；发送 ${res.delivery?.sent ?? 0}，待重试 ${res.delivery?.retrying ?? 0}，失败 ${res.delivery?.failed ?? 0}${res.delivery?.waiting ? `；未配置 SMTP，${res.delivery.waiting} 封在发件箱等待` : ''}`);
   if (!values['dry-run']) await recordManualRun(db, asOf, deps.clock.now(), 'manual (cli)');
+  return 0;
+}
+
+/** Evaluates every rule again and replaces one tenant's (or every active tenant's) materialised results. */
+export async function compliance({ deps, dbs, values, sub, out }: CliContext): Promise<number> {
+  if (sub !== 'refresh') throw new UsageError('用法：compliance refresh --tenant T | --all');
+  const tenants = values.all ? await deps.tenants.active() : [await tenantNamed(deps, values.tenant)];
+  for (const tenant of tenants) {
+    await dbs.prepare(tenant);
+    const started = performance.now();
+    const res = await refreshCompliance(deps.database(tenant), tenant, deps.clock.now(), { full: true });
+    out(`[${tenant.id}] 已重新计算 ${res.day}（北京时间）的考核结果：${res.rules} 条规则，${res.rows} 条结果，用时 ${Math.round(performance.now() - started)} 毫秒`);
+  }
   return 0;
 }
 

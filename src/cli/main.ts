@@ -9,7 +9,7 @@ import { installZhMessages } from '../lib/valibot-zh.ts';
 import { AppError, errorCodes, errorKind } from '../lib/errors.ts';
 import { silentLogger } from '../lib/logger.ts';
 import { isBusyError } from '../db/errors.ts';
-import { UsageError, check, importFile, migrate, token, user, type CliContext } from './commands.ts';
+import { UsageError, check, compliance, importFile, migrate, token, user, type CliContext } from './commands.ts';
 import { list, tenant } from './tenant-commands.ts';
 
 const USAGE = `用法 usage: npx grassroots <命令> [选项]
@@ -37,6 +37,9 @@ const USAGE = `用法 usage: npx grassroots <命令> [选项]
                                为脚本签发访问令牌（打印到标准输出）
   check --tenant T [--as-of DATE] [--dry-run]
                                立即运行考核检查：入队并发送邮件（--dry-run 只列出）
+  compliance refresh --tenant T | --all
+                               重新计算全部考核结果（平时随每次登记和每日检查自动更新；
+                               用于核对或修复）
   import --tenant T [--resource field-trips] [--as EMAIL] FILE.csv|FILE.ndjson
                                批量导入记录（全部成功或全部不写入；默认以最早的管理员身份）
 `;
@@ -44,7 +47,7 @@ const USAGE = `用法 usage: npx grassroots <命令> [选项]
 export async function main(argv: string[], out: (s: string) => void = console.log): Promise<number> {
   installZhMessages();
   const [command, sub, sub2] = argv;
-  const words = command === 'tenant' && sub === 'config' ? 3 : command === 'user' || command === 'tenant' ? 2 : 1;
+  const words = command === 'tenant' && sub === 'config' ? 3 : command === 'user' || command === 'tenant' || command === 'compliance' ? 2 : 1;
   const { values, positionals } = parseArgs({
     args: argv.slice(words),
     options: {
@@ -73,7 +76,7 @@ export async function main(argv: string[], out: (s: string) => void = console.lo
     out(USAGE);
     return command ? 0 : 2;
   }
-  const handlers: Record<string, (ctx: CliContext) => Promise<number>> = { migrate, tenant, tenants: list, user, token, check, import: importFile };
+  const handlers: Record<string, (ctx: CliContext) => Promise<number>> = { migrate, tenant, tenants: list, user, token, check, compliance, import: importFile };
   const handler = handlers[command];
   if (!handler) throw new UsageError(`未知命令 unknown command: ${command}\n\n${USAGE}`);
   const runtime = buildNodeDeps(process.env, silentLogger);

@@ -13,6 +13,8 @@ import { evaluateTenant } from '../rules/engine.ts';
 import { addDays, atLocalHour, localDate } from '../lib/time.ts';
 import { planNotifications, type PlannedEmail } from './notify.ts';
 import { isBusyError } from '../db/errors.ts';
+import { refreshCompliance } from '../rules/materialise.ts';
+import { errorKind } from '../lib/errors.ts';
 
 export const MAX_ATTEMPTS = 12;
 /** Minutes to wait after the nth failed attempt: 1m, 5m, 15m, 1h, 3h, 6h, then 12h. */
@@ -121,6 +123,8 @@ export async function runCheck(deps: AppDeps, tenant: TenantConfig, db: Db, opts
     const queued = await queuedKeys(db, planned.map((p) => p.key));
     return { ...base, enqueued: 0, alreadyQueued: queued.size, emails: planned.map((p) => ({ key: p.key, kind: p.kind, to: p.recipient.email, subject: p.rendered.subject, queued: queued.has(p.key) })) };
   }
+  // The day's materialised results, ready before anyone opens a page (the reads would do it otherwise).
+  await refreshCompliance(db, tenant, deps.clock.now()).catch((e) => deps.log.warn('compliance_refresh_failed', { tenant: tenant.id, kind: errorKind(e) }));
   const fresh = await enqueue(db, planned, deps.clock.now());
   deps.log.info('check_enqueued', { tenant: tenant.id, today, since, planned: planned.length, enqueued: fresh.size });
   const delivery = await deliverOutbox(deps, tenant, db);

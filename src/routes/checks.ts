@@ -8,6 +8,7 @@ import { validate } from '../lib/validate.ts';
 import { doc, PageQuery, encodeCursor } from '../lib/openapi.ts';
 import { requireAccess } from '../middleware/auth.ts';
 import { checkInstant, recordManualRun, runCheck } from '../jobs/checks.ts';
+import { refreshCompliance } from '../rules/materialise.ts';
 import { AsOfSchema, IdParam } from './schemas.ts';
 
 const RunBody = v.strictObject({
@@ -59,6 +60,15 @@ export const checkRoutes = (deps: AppDeps) =>
         const out = await runCheck(deps, c.var.tenant, c.var.db, { asOf, dryRun: body.dryRun });
         if (!body.dryRun) await recordManualRun(c.var.db, asOf, deps.clock.now(), 'manual (api)');
         return c.json(out);
+      },
+    )
+    .post(
+      '/compliance/refresh',
+      doc({ tag: '考核', summary: '重新计算全部考核结果（管理员）', description: '考核结果平时随每次登记、导入和每日检查自动更新；此接口按当前配置和全部记录重新计算今天的全部结果，用于核对或修复。', ok: { schema: v.object({ day: v.string(), rules: v.number(), rows: v.number() }) } }),
+      requireAccess('admin'),
+      async (c) => {
+        const res = await refreshCompliance(c.var.db, c.var.tenant, deps.clock.now(), { full: true });
+        return c.json({ day: res.day, rules: res.rules, rows: res.rows });
       },
     )
     .get('/outbox', doc({ tag: '督办提醒', summary: '邮件发件箱（管理员）', description: 'mail.configured 为 false 时（Workers 上未配置 SMTP），邮件留在发件箱等待，不消耗重试次数，配置后再发送。', ok: { schema: v.object({ items: v.array(OutboxEntry), nextCursor: v.nullable(v.string()), mail: MailState }) } }), requireAccess('admin'), validate('query', OutboxQuery), async (c) => {

@@ -6,15 +6,16 @@ import { validate } from '../lib/validate.ts';
 import { doc, encodeCursor, OffsetCursor } from '../lib/openapi.ts';
 import { daysBetween, endOfLocalDay, localDate } from '../lib/time.ts';
 import { msg } from '../lib/valibot-zh.ts';
-import { subtreeIds, isWithin } from '../db/org-tree.ts';
+import { subtreeIds, isWithin, inSubtree } from '../db/org-tree.ts';
 import { evaluateTenant, type ComplianceResult } from '../rules/engine.ts';
 import { statuses, type Status } from '../rules/status.ts';
 import { peopleScope } from './people.ts';
-import { orgUnits, people } from '../../db/schema.ts';
+import { complianceResults, orgUnits, people } from '../../db/schema.ts';
+import { AHEAD_DAYS, endOfDayInstant, materialisedWindow, PAST_DAYS, readFresh, storedResult } from '../rules/materialise.ts';
 import { requireAccess } from '../middleware/auth.ts';
-import { cellText, currentResults, heatmap, type Heatmap } from '../rules/heatmap.ts';
+import { cellText, currentResults, heatmap, type Heatmap, type HeatResult } from '../rules/heatmap.ts';
 import { csvBody, csvResponse } from '../records/csv.ts';
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, asc, count, eq, gte, inArray, isNull, lte, ne, or, sql, type SQL } from 'drizzle-orm';
 import { AsOfSchema, Id, IdParam, isDateOnly } from './schemas.ts';
 import { CalendarDate } from '../lib/dates.ts';
 
@@ -96,17 +97,38 @@ function parseAsOf(value: string | undefined, tz: string, now: Date): Date {
   return new Date(value);
 }
 
-/** Keeps the results the caller may see: admins all; supervisors their subtree; members themselves. */
-async function scopeFilter(c: Context<AppEnv>): Promise<(r: ComplianceResult) => boolean> {
-  const user = c.var.user;
-  if (user.access === 'admin') return () => true;
-  if (user.access === 'supervisor' && user.orgUnitId) {
-    const units = new Set(await subtreeIds(c.var.db, user.orgUnitId));
-    const isRoot = user.orgUnitId === c.var.tenant.orgUnits.id;
-    return (r) => (r.subject.type === 'tenant' ? isRoot : r.subject.personId === user.id || (r.subject.orgUnitId !== null && units.has(r.subject.orgUnitId)));
-  }
-  return (r) => r.subject.personId === user.id;
+/**
+ * Which results a query reads: the materialised ones (as of the end of today) when it asks about
+ * today (no asOf, or today's date) and its window lies within what is kept; otherwise it evaluates.
+ */
+function sourceOf(asOfParam: string | undefined, tz: string, now: Date, window?: { from: string; to: string }): { stored: true; day: string; asOf: Date } | { stored: false; asOf: Date } {
+  const day = localDate(now, tz);
+  const kept = materialisedWindow(day);
+  const today = !asOfParam || asOfParam === day;
+  if (today && (!window || (window.from >= kept.from && window.to <= kept.to))) return { stored: true, day, asOf: endOfDayInstant(day, tz) };
+  return { stored: false, asOf: parseAsOf(asOfParam, tz, now) };
 }
+
+/** The results the caller may see: admins all; supervisors their subtree and themselves; members themselves. */
+type Scope = { all: true } | { all: false; personId: string; subtreeOf: string | null };
+function scopeOf(c: Context<AppEnv>): Scope {
+  const user = c.var.user;
+  if (user.access === 'admin') return { all: true };
+  return { all: false, personId: user.id, subtreeOf: user.access === 'supervisor' && user.orgUnitId ? user.orgUnitId : null };
+}
+
+/** The scope as a filter over evaluated results. */
+async function scopeFilter(c: Context<AppEnv>, scope: Scope): Promise<(r: ComplianceResult) => boolean> {
+  if (scope.all) return () => true;
+  // The federation's own results carry its root unit, so they are within the root's subtree only.
+  const units = new Set(scope.subtreeOf ? await subtreeIds(c.var.db, scope.subtreeOf) : []);
+  return (r) => r.subject.personId === scope.personId || (r.subject.orgUnitId !== null && units.has(r.subject.orgUnitId));
+}
+
+const R = complianceResults;
+/** The scope as SQL over materialised results. */
+const scopeSql = (scope: Scope): SQL | undefined =>
+  scope.all ? undefined : scope.subtreeOf ? or(eq(R.personId, scope.personId), inSubtree(R.orgUnitId, scope.subtreeOf)) : eq(R.personId, scope.personId);
 
 /** Results as a spreadsheet: one row per rule × subject × period. */
 function complianceCsv(results: ComplianceResult[]): string {
@@ -151,48 +173,85 @@ function heatmapCsv(map: Heatmap): string {
 }
 
 const view = (r: ComplianceResult) => ({ ...r, statusLabel: statuses[r.status] });
+/** Due date, rule (L2 before L10), period, subject: the order of every list, evaluated or stored. */
 const order = (a: ComplianceResult, b: ComplianceResult) =>
-  a.due.localeCompare(b.due) || a.ruleId.localeCompare(b.ruleId, 'en', { numeric: true }) || a.period.start.localeCompare(b.period.start) || a.subject.id.localeCompare(b.subject.id);
+  a.due.localeCompare(b.due) || a.ruleId.localeCompare(b.ruleId, 'en', { numeric: true }) || a.period.start.localeCompare(b.period.start) || (a.subject.id < b.subject.id ? -1 : a.subject.id > b.subject.id ? 1 : 0);
+const storedOrder = [asc(R.due), asc(R.ruleRank), asc(R.periodStart), asc(R.subjectId)];
 /** One page of sorted results; the cursor is the offset of the next page. */
 function pageOfResults(results: ComplianceResult[], cursor: number | undefined, limit: number) {
   const offset = cursor ?? 0;
   const page = results.slice(offset, offset + limit);
   return { page, nextCursor: offset + limit < results.length ? encodeCursor(String(offset + limit)) : null };
 }
+const nextOf = (offset: number, limit: number, total: number) => (offset + limit < total ? encodeCursor(String(offset + limit)) : null);
 const summarise = (items: ComplianceResult[]) => Object.fromEntries(Object.keys(statuses).map((s) => [s, items.filter((r) => r.status === s).length]));
+const summaryOf = (rows: { status: string; n: number }[]) => Object.fromEntries(Object.keys(statuses).map((s) => [s, rows.find((r) => r.status === s)?.n ?? 0]));
 
 export const complianceRoutes = (deps: AppDeps) => {
-  /** Every rule evaluated as of the query's asOf, keeping one subject's results. */
-  const oneSubject = async (c: Context<AppEnv>, asOfParam: string | undefined, keep: (r: ComplianceResult) => boolean) => {
-    const asOf = parseAsOf(asOfParam, c.var.tenant.timeZone, deps.clock.now());
-    const items = (await evaluateTenant(c.var.db, c.var.tenant, { asOf })).filter(keep).sort(order);
-    return c.json({ asOf: asOf.toISOString(), items: items.map(view), nextCursor: null, summary: summarise(items) });
+  /**
+   * A list of results: the materialised ones filtered and paged in SQL, or (another day) evaluated
+   * and filtered here; `where` and `keep` say the same thing in the two languages.
+   */
+  const list = async (
+    c: Context<AppEnv>,
+    q: { asOf?: string; rule?: string; status?: Status[]; limit: number; cursor?: number; format?: 'json' | 'csv' },
+    filter: { where: (day: string) => (SQL | undefined)[]; keep: (r: ComplianceResult) => boolean; current?: boolean; window?: { from: string; to: string }; scope?: Scope },
+  ) => {
+    const tenant = c.var.tenant;
+    const scope = filter.scope ?? scopeOf(c);
+    const source = sourceOf(q.asOf, tenant.timeZone, deps.clock.now(), filter.window);
+    const statusIn = q.status && inArray(R.status, q.status);
+    if (source.stored) {
+      const where = and(scopeSql(scope), ...filter.where(source.day), q.rule ? eq(R.ruleId, q.rule) : undefined);
+      const db = c.var.db;
+      const offset = q.format === 'csv' ? 0 : (q.cursor ?? 0);
+      const [rows, counts] = await readFresh(db, tenant, deps.clock.now(), () => [
+        db.select({ body: R.body }).from(R).where(and(where, statusIn)).orderBy(...storedOrder).limit(q.format === 'csv' ? -1 : q.limit).offset(offset),
+        db.select({ status: R.status, n: count() }).from(R).where(where).groupBy(R.status),
+      ]);
+      const summary = summaryOf(counts);
+      const total = q.status ? q.status.reduce((n, s) => n + (summary[s] ?? 0), 0) : Object.values(summary).reduce((a, b) => a + b, 0);
+      return { asOf: source.asOf, items: rows.map(storedResult), nextCursor: nextOf(offset, q.limit, total), summary: q.status ? summaryOf(counts.filter((r) => q.status!.includes(r.status as Status))) : summary };
+    }
+    const visible = await scopeFilter(c, scope);
+    const evaluated = await evaluateTenant(c.var.db, tenant, { asOf: source.asOf, ruleIds: q.rule ? [q.rule] : undefined, ...(filter.window && { window: filter.window }) });
+    const chosen = filter.current ? currentResults(evaluated, localDate(source.asOf, tenant.timeZone)) : evaluated;
+    const results = chosen.filter(visible).filter(filter.keep).filter((r) => !q.status || q.status.includes(r.status)).sort(order);
+    const { page, nextCursor } = q.format === 'csv' ? { page: results, nextCursor: null } : pageOfResults(results, q.cursor, q.limit);
+    return { asOf: source.asOf, items: page, nextCursor, summary: summarise(results) };
   };
+  /** One person's or unit's results: whoever may open the person or unit sees all of them. */
+  const everything: Scope = { all: true };
+  const unitOnly = (unitId: string) => (r: ComplianceResult) => r.subject.type !== 'person' && r.subject.orgUnitId === unitId;
+  const tz = (c: Context<AppEnv>) => c.var.tenant.timeZone;
   return new Hono<AppEnv>()
     .get('/rules', doc({ tag: '考核', summary: '本妇联的考核规则（含文件出处和解释）', ok: { schema: v.object({ items: v.array(v.unknown()), campaigns: v.array(v.unknown()) }) } }), (c) =>
       c.json({ items: c.var.tenant.rules, campaigns: c.var.tenant.campaigns }),
     )
     .get(
       '/compliance',
-      doc({ tag: '考核', summary: '考核结果：规则 × 对象 × 期间（按权限范围）', description: '默认计算截至现在、期限在过去一年内或正在进行的期间。status 可为 met、on_track、at_risk、missed、late、not_applicable（无可计算对象），逗号分隔。', ok: { schema: ListResult } }),
+      doc({ tag: '考核', summary: '考核结果：规则 × 对象 × 期间（按权限范围）', description: '默认为今天（北京时间）结束时的结果：期限在过去一年内或正在进行的期间，直接读取随每次登记更新的结果表。指定其他日期或时刻（asOf）时按当时重新计算。status 可为 met、on_track、at_risk、missed、late、not_applicable（无可计算对象），逗号分隔。', ok: { schema: ListResult } }),
       validate('query', ComplianceQuery),
       async (c) => {
         const q = c.req.valid('query');
         const tenant = c.var.tenant;
-        const asOf = parseAsOf(q.asOf, tenant.timeZone, deps.clock.now());
-        const visible = await scopeFilter(c);
-        const unitFilter = q.orgUnit ? (q.direct === 'true' ? new Set([q.orgUnit]) : new Set(await subtreeIds(c.var.db, q.orgUnit))) : undefined;
-        const inUnit = (r: ComplianceResult) => !unitFilter || (r.subject.type === 'tenant' ? q.direct === 'true' && q.orgUnit === tenant.orgUnits.id : r.subject.orgUnitId !== null && unitFilter.has(r.subject.orgUnitId));
-        const evaluated = (await evaluateTenant(c.var.db, tenant, { asOf, ruleIds: q.rule ? [q.rule] : undefined })).filter(visible);
-        const inPeriod = q.period === 'current' ? currentResults(evaluated, localDate(asOf, tenant.timeZone)) : evaluated.filter((r) => !q.period || r.period.key === q.period);
-        const results = inPeriod
-          .filter(inUnit)
-          .filter((r) => !q.person || r.subject.personId === q.person)
-          .filter((r) => !q.status || q.status.includes(r.status))
-          .sort(order);
-        if (q.format === 'csv') return csvResponse(c, 'compliance', `考核结果-${tenant.name}`, complianceCsv(results));
-        const { page, nextCursor } = pageOfResults(results, q.cursor, q.limit);
-        return c.json({ asOf: asOf.toISOString(), items: page.map(view), nextCursor, summary: summarise(results) });
+        // Under a unit: the units below it too, but not the federation's own results (those sit at the root only, directly).
+        const unitSet = q.orgUnit && q.direct !== 'true' ? new Set(await subtreeIds(c.var.db, q.orgUnit)) : undefined;
+        const out = await list(c, q, {
+          current: q.period === 'current',
+          where: (day) => [
+            q.period === 'current' ? and(eq(R.isCurrent, true), lte(R.periodStart, day)) : lte(R.periodStart, day),
+            q.period && q.period !== 'current' ? eq(R.periodKey, q.period) : undefined,
+            q.orgUnit ? (q.direct === 'true' ? eq(R.orgUnitId, q.orgUnit) : and(ne(R.subjectType, 'tenant'), inSubtree(R.orgUnitId, q.orgUnit))) : undefined,
+            q.person ? eq(R.personId, q.person) : undefined,
+          ],
+          keep: (r) =>
+            (!q.period || q.period === 'current' || r.period.key === q.period) &&
+            (!q.orgUnit || (q.direct === 'true' ? r.subject.orgUnitId === q.orgUnit : r.subject.type !== 'tenant' && r.subject.orgUnitId !== null && unitSet!.has(r.subject.orgUnitId))) &&
+            (!q.person || r.subject.personId === q.person),
+        });
+        if (q.format === 'csv') return csvResponse(c, 'compliance', `考核结果-${tenant.name}`, complianceCsv(out.items));
+        return c.json({ asOf: out.asOf.toISOString(), items: out.items.map(view), nextCursor: out.nextCursor, summary: out.summary });
       },
     )
     .get(
@@ -212,23 +271,36 @@ export const complianceRoutes = (deps: AppDeps) => {
         const scopeRoot = user.access === 'admin' ? tenant.orgUnits.id : user.orgUnitId;
         if (!scopeRoot) throw forbidden();
         const rootId = q.orgUnit ?? scopeRoot;
-        const units = await c.var.db.select({ id: orgUnits.id, name: orgUnits.name, parentId: orgUnits.parentId, sortOrder: orgUnits.sortOrder }).from(orgUnits).where(isNull(orgUnits.deletedAt));
+        const db = c.var.db;
+        const units = await db.select({ id: orgUnits.id, name: orgUnits.name, parentId: orgUnits.parentId, sortOrder: orgUnits.sortOrder }).from(orgUnits).where(isNull(orgUnits.deletedAt));
         const path = pathBetween(units, scopeRoot, rootId);
         if (!path) throw notFound();
-        const asOf = parseAsOf(q.asOf, tenant.timeZone, deps.clock.now());
-        const today = localDate(asOf, tenant.timeZone);
-        const visible = await scopeFilter(c);
-        const results = currentResults((await evaluateTenant(c.var.db, tenant, { asOf })).filter(visible), today);
+        const scope = scopeOf(c);
+        const source = sourceOf(q.asOf, tenant.timeZone, deps.clock.now());
+        const today = localDate(source.asOf, tenant.timeZone);
+        let results: HeatResult[];
+        if (source.stored) {
+          // Only what a cell needs, read from the stored rows without unpacking them.
+          const [rows] = await readFresh(db, tenant, deps.clock.now(), () => [
+            db.select({ ruleId: R.ruleId, type: R.subjectType, orgUnitId: R.orgUnitId, status: R.status, title: sql<string>`json_extract(${R.body}, '$.title')`, label: sql<string>`json_extract(${R.body}, '$.period.label')` })
+              .from(R).where(and(scopeSql(scope), eq(R.isCurrent, true), lte(R.periodStart, source.day))),
+          ]);
+          results = rows.map((r) => ({ ruleId: r.ruleId, title: r.title, status: r.status as Status, subject: { type: r.type, orgUnitId: r.orgUnitId }, period: { label: r.label } }));
+        } else {
+          const visible = await scopeFilter(c, scope);
+          results = currentResults(await evaluateTenant(db, tenant, { asOf: source.asOf }), today).filter(visible);
+        }
         const map = heatmap(results, units, rootId, { rootIsTenant: rootId === tenant.orgUnits.id, ruleOrder: tenant.rules.map((r) => r.id) });
         if (q.format === 'csv') return csvResponse(c, 'heatmap', `督办热力图-${path[path.length - 1].name}`, heatmapCsv(map));
-        return c.json({ asOf: asOf.toISOString(), today, orgUnit: { id: rootId, name: path[path.length - 1].name, path }, ...map });
+        return c.json({ asOf: source.asOf.toISOString(), today, orgUnit: { id: rootId, name: path[path.length - 1].name, path }, ...map });
       },
     )
     .get('/compliance/people/:id', doc({ tag: '考核', summary: '一名人员的全部考核结果', ok: { schema: ListResult } }), validate('param', IdParam), validate('query', OneQuery), async (c) => {
       const { id } = c.req.valid('param');
       const person = await c.var.db.query.people.findFirst({ columns: { id: true }, where: and(eq(people.id, id), isNull(people.deletedAt), peopleScope(c.var.user)) });
       if (!person) throw notFound();
-      return oneSubject(c, c.req.valid('query').asOf, (r) => r.subject.personId === id);
+      const out = await list(c, { asOf: c.req.valid('query').asOf, limit: 100_000 }, { scope: everything, where: (day) => [lte(R.periodStart, day), eq(R.personId, id)], keep: (r) => r.subject.personId === id });
+      return c.json({ asOf: out.asOf.toISOString(), items: out.items.map(view), nextCursor: null, summary: out.summary });
     })
     .get('/compliance/org-units/:id', doc({ tag: '考核', summary: '一个组织的全部考核结果（含以其为对象的规则和其案件）', ok: { schema: ListResult } }), validate('param', IdParam), validate('query', OneQuery), async (c) => {
       const { id } = c.req.valid('param');
@@ -236,26 +308,23 @@ export const complianceRoutes = (deps: AppDeps) => {
       const inScope = user.access === 'admin' || (user.access === 'supervisor' && !!user.orgUnitId && (await isWithin(c.var.db, user.orgUnitId, id)));
       const exists = inScope && (await c.var.db.query.orgUnits.findFirst({ columns: { id: true }, where: (o, { and, eq, isNull }) => and(eq(o.id, id), isNull(o.deletedAt)) }));
       if (!exists) throw notFound();
-      const isRoot = id === c.var.tenant.orgUnits.id;
-      return oneSubject(c, c.req.valid('query').asOf, (r) => (r.subject.type === 'tenant' ? isRoot : r.subject.type !== 'person' && r.subject.orgUnitId === id));
+      // The unit as a subject, its cases and, at the root, the federation's own results: all carry the unit, none is a person.
+      const out = await list(c, { asOf: c.req.valid('query').asOf, limit: 100_000 }, { scope: everything, where: (day) => [lte(R.periodStart, day), ne(R.subjectType, 'person'), eq(R.orgUnitId, id)], keep: unitOnly(id) });
+      return c.json({ asOf: out.asOf.toISOString(), items: out.items.map(view), nextCursor: null, summary: out.summary });
     })
     .get(
       '/deadlines',
-      doc({ tag: '考核', summary: '期限在 from–to（含）之间的事项及其当前状态（分页）', description: `窗口最长 ${MAX_DEADLINE_WINDOW_DAYS} 天；按期限排序，每页 limit 条（默认 100，最多 1000），nextCursor 取下一页。`, ok: { schema: v.object({ asOf: v.string(), today: v.string(), items: v.array(ResultSchema), nextCursor: v.nullable(v.string()) }) } }),
+      doc({ tag: '考核', summary: '期限在 from–to（含）之间的事项及其当前状态（分页）', description: `窗口最长 ${MAX_DEADLINE_WINDOW_DAYS} 天；按期限排序，每页 limit 条（默认 100，最多 1000），nextCursor 取下一页。窗口在今天前 ${PAST_DAYS} 天至后 ${AHEAD_DAYS} 天之内且未指定其他 asOf 时直接读取结果表，否则按 asOf 重新计算。`, ok: { schema: v.object({ asOf: v.string(), today: v.string(), items: v.array(ResultSchema), nextCursor: v.nullable(v.string()) }) } }),
       validate('query', DeadlinesQuery),
       async (c) => {
         const q = c.req.valid('query');
-        const tenant = c.var.tenant;
-        const asOf = parseAsOf(q.asOf, tenant.timeZone, deps.clock.now());
-        const visible = await scopeFilter(c);
-        const items = (await evaluateTenant(c.var.db, tenant, { asOf, window: { from: q.from, to: q.to }, ruleIds: q.rule ? [q.rule] : undefined }))
-          .filter((r) => r.due >= q.from && r.due <= q.to)
-          .filter(visible)
-          .filter((r) => !q.status || q.status.includes(r.status))
-          .sort(order);
-        if (q.format === 'csv') return csvResponse(c, 'deadlines', `期限-${tenant.name}-${q.from}至${q.to}`, complianceCsv(items));
-        const { page, nextCursor } = pageOfResults(items, q.cursor, q.limit);
-        return c.json({ asOf: asOf.toISOString(), today: localDate(asOf, tenant.timeZone), items: page.map(view), nextCursor });
+        const out = await list(c, q, {
+          window: { from: q.from, to: q.to },
+          where: () => [gte(R.due, q.from), lte(R.due, q.to)],
+          keep: (r) => r.due >= q.from && r.due <= q.to,
+        });
+        if (q.format === 'csv') return csvResponse(c, 'deadlines', `期限-${c.var.tenant.name}-${q.from}至${q.to}`, complianceCsv(out.items));
+        return c.json({ asOf: out.asOf.toISOString(), today: localDate(out.asOf, tz(c)), items: out.items.map(view), nextCursor: out.nextCursor });
       },
     );
 };

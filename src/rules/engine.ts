@@ -50,6 +50,11 @@ export interface EvaluateOptions {
   /** Periods whose span (first day to due date) overlaps this window of local dates. Default: the year up to asOf. */
   window?: { from: string; to: string };
   ruleIds?: string[];
+  /**
+   * A partial re-evaluation: only these rules, each for all its subjects or only the subjects named
+   * (people, cases or units by id). Each subject named gets all its periods in the window.
+   */
+  only?: ReadonlyMap<string, readonly string[] | 'all'>;
 }
 
 interface AssignmentRow { person_id: string; name: string; duty: string | null; org_unit_id: string | null; level: string | null; from_date: string | null; to_date: string | null; deleted_on: string | null }
@@ -121,7 +126,7 @@ export async function evaluateTenant(db: Db, tenant: TenantConfig, opts: Evaluat
   const tz = tenant.timeZone;
   const today = localDate(opts.asOf, tz);
   const window = opts.window ?? { from: addDays(today, -366), to: today };
-  const rules = (tenant.rules as Rule[]).filter((r) => !opts.ruleIds || opts.ruleIds.includes(r.id));
+  const rules = (tenant.rules as Rule[]).filter((r) => (!opts.ruleIds || opts.ruleIds.includes(r.id)) && (!opts.only || opts.only.has(r.id)));
   if (!rules.length) return [];
 
   // Everyone who ever held a duty, removed people included: a past period is judged on the people of that period.
@@ -173,10 +178,12 @@ export async function evaluateTenant(db: Db, tenant: TenantConfig, opts: Evaluat
       dueEndsAt: dayEnd(p.due),
     }));
     const riskDays = atRiskDays(rule, tenant);
+    const restricted = opts.only?.get(rule.id);
+    const onlyIds = restricted === 'all' ? undefined : restricted;
 
     const casePart = rule.parts.find((p) => p.metric === 'perCase');
     if (casePart && casePart.metric === 'perCase') {
-      const rows = await db.all<CaseRow>(caseStatement(sqlPeriods, casePart));
+      const rows = await db.all<CaseRow>(caseStatement(sqlPeriods, casePart, onlyIds));
       for (const row of rows) {
         const p = periods[row.period];
         // A case without its own deadline is judged by the period's, and says so: never silently.
@@ -202,9 +209,11 @@ export async function evaluateTenant(db: Db, tenant: TenantConfig, opts: Evaluat
       continue;
     }
 
-    const { attribution, list: candidates } = candidatesOf(rule, tenant, assignments, units);
+    const { attribution, list: everyone } = candidatesOf(rule, tenant, assignments, units);
+    const named = onlyIds && new Set(onlyIds);
+    const candidates = named ? everyone.filter((c) => named.has(c.ref.id)) : everyone;
     if (!candidates.length) continue;
-    const selects = rule.parts.flatMap((part, i) => partSelects(part, i, attribution));
+    const selects = rule.parts.flatMap((part, i) => partSelects(part, i, attribution, onlyIds));
     const needsClosure = rule.parts.some((p) => p.metric !== 'milestone' && p.metric !== 'perCase' && (p.metric === 'ratio' ? p.numerator.scope === 'subtree' || p.denominator.scope === 'subtree' : p.scope === 'subtree'));
     const rows = await db.all<PartRow>(ruleStatement(sqlPeriods, selects, needsClosure));
     const figures: Figures = new Map(rows.map((r) => [figKey(Number(r.part), r.comp, String(r.subject), Number(r.period)), r]));

@@ -48,6 +48,15 @@ export interface Heatmap {
   cells: HeatCell[];
 }
 
+/** What a cell needs of a result (an evaluated one, or a stored one read without unpacking it). */
+export interface HeatResult {
+  ruleId: string;
+  title: string;
+  status: Status;
+  subject: { type: string; orgUnitId: string | null };
+  period: { label: string };
+}
+
 /** From worst to best: a cell takes the first of these that any of its results has. */
 export const severity: Status[] = ['missed', 'at_risk', 'late', 'on_track', 'met', 'not_applicable'];
 
@@ -101,7 +110,7 @@ export function rowOfUnit(units: HeatUnit[], rootId: string): (unitId: string | 
  * currentResults); tenant-level results go to the root's own row when `rootIsTenant`.
  * Rows: the root itself, then its children in their sort order; columns: rules in `ruleOrder` that have a result here.
  */
-export function heatmap(results: ComplianceResult[], units: HeatUnit[], rootId: string, opts: { rootIsTenant: boolean; ruleOrder: string[] }): Heatmap {
+export function heatmap(results: HeatResult[], units: HeatUnit[], rootId: string, opts: { rootIsTenant: boolean; ruleOrder: string[] }): Heatmap {
   const rowOf = rowOfUnit(units, rootId);
   const cells = new Map<string, HeatCell>();
   const columns = new Map<string, HeatColumn>();
@@ -130,10 +139,13 @@ export function heatmap(results: ComplianceResult[], units: HeatUnit[], rootId: 
     ...units.filter((u) => u.parentId === rootId).sort(byOrder).map((u) => ({ orgUnitId: u.id, name: u.name, self: false, hasChildren: hasChildren.has(u.id) })),
   ];
   const rank = new Map(opts.ruleOrder.map((id, i) => [id, i]));
+  const byRule = (a: { ruleId: string }, b: { ruleId: string }) => (rank.get(a.ruleId) ?? 1e9) - (rank.get(b.ruleId) ?? 1e9);
+  const rowAt = new Map(rows.map((r, i) => [r.orgUnitId, i]));
   return {
     rows,
-    columns: [...columns.values()].sort((a, b) => (rank.get(a.ruleId) ?? 1e9) - (rank.get(b.ruleId) ?? 1e9)),
-    cells: [...cells.values()],
+    columns: [...columns.values()].sort(byRule),
+    // Row by row, rule by rule: the same map whatever order the results came in.
+    cells: [...cells.values()].sort((a, b) => (rowAt.get(a.orgUnitId) ?? 1e9) - (rowAt.get(b.orgUnitId) ?? 1e9) || byRule(a, b)),
   };
 }
 

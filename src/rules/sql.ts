@@ -85,6 +85,10 @@ export function filterSql(def: KindDef, name: string, value: FilterValue): SQL {
 const whereSql = (def: KindDef, where: Record<string, FilterValue>) =>
   Object.entries(where).map(([k, val]) => filterSql(def, k, val));
 
+/** Only the records of these people (a partial re-evaluation of a person rule); every record when absent. */
+const onlySql = (attribution: Attribution, only: readonly string[] | undefined): SQL[] =>
+  only && attribution === 'person' ? [sql`r.person_id in (${sql.join(only.map((id) => sql`${id}`), sql`, `)})`] : [];
+
 function subjectSql(attribution: Attribution, scope: CountSpec['scope']): { expr: SQL; join: SQL } {
   if (attribution === 'person') return { expr: sql`r.person_id`, join: sql`` };
   if (attribution === 'tenant') return { expr: sql`'*'`, join: sql`` };
@@ -131,12 +135,12 @@ function cutoffSql(def: KindDef, spec: CountSpec, which: 'now' | 'due'): SQL {
  * (gaps and islands with window functions) and the islands' lengths summed.
  * At the due date only trips entered by then count.
  */
-function daysUnionSelect(partIdx: number, spec: CountSpec, attribution: Attribution): SQL {
+function daysUnionSelect(partIdx: number, spec: CountSpec, attribution: Attribution, only?: readonly string[]): SQL {
   const def = recordKinds[spec.kind as RecordKind] as KindDef;
   const subject = subjectSql(attribution, spec.scope);
   const start = raw(field(def, def.range!.start).sql);
   const end = raw(field(def, def.range!.end).sql);
-  const conds = [sql`r.deleted_at is null`, inPeriodSql(def, spec, true), ...whereSql(def, spec.where ?? {})];
+  const conds = [sql`r.deleted_at is null`, inPeriodSql(def, spec, true), ...whereSql(def, spec.where ?? {}), ...onlySql(attribution, only)];
   const clipped = (which: 'now' | 'due') => sql`select ${which} as which, ${subject.expr} as subject, p.idx as period,
       julianday(max(${start}, p.start_d)) as s, julianday(min(${end}, p.end_d, ${which === 'now' ? sql`p.now_d` : sql`p.due_d`})) as e
     from periods p join ${raw(def.table)} r on ${sql.join(conds, sql` and `)}${which === 'due' ? sql` and r.created_at < p.due_at` : sql``}${subject.join}`;
@@ -160,13 +164,15 @@ interface SelectOptions {
   sets?: { fieldSql: string; set: string[] };
   /** The figure is a sum that may be rolled up from units to their ancestors. */
   additive?: boolean;
+  /** Only these subjects' records (person rules). */
+  only?: readonly string[];
 }
 
 function aggregateSelect(partIdx: number, comp: string, spec: CountSpec, attribution: Attribution, value: (which: 'now' | 'due') => SQL, opts: SelectOptions = {}): SQL {
   const def = recordKinds[spec.kind as RecordKind] as KindDef;
   const subject = subjectSql(attribution, spec.scope);
   const { sets } = opts;
-  const conds = [sql`r.deleted_at is null`, inPeriodSql(def, spec, false), ...whereSql(def, spec.where ?? {})];
+  const conds = [sql`r.deleted_at is null`, inPeriodSql(def, spec, false), ...whereSql(def, spec.where ?? {}), ...onlySql(attribution, opts.only)];
   if (sets) {
     const setList = sql.join(sets.set.map((x) => sql`${x}`), sql`, `);
     return sql`select ${partIdx} as part, ${comp} as comp, ${subject.expr} as subject, p.idx as period,
@@ -209,33 +215,33 @@ const countOf = (def: KindDef, spec: CountSpec) => (which: 'now' | 'due') => {
 };
 
 /** The SELECTs for one part (two for a ratio: numerator and denominator). */
-export function partSelects(part: Part, partIdx: number, attribution: Attribution): SQL[] {
+export function partSelects(part: Part, partIdx: number, attribution: Attribution, only?: readonly string[]): SQL[] {
   switch (part.metric) {
     case 'count': {
       const def = recordKinds[part.kind] as KindDef;
-      return [aggregateSelect(partIdx, 'v', part, attribution, countOf(def, part), { additive: additive(def, part) })];
+      return [aggregateSelect(partIdx, 'v', part, attribution, countOf(def, part), { additive: additive(def, part), only })];
     }
     case 'sum': {
       const def = recordKinds[part.kind] as KindDef;
-      if (part.field === 'daysInPeriod') return [daysUnionSelect(partIdx, part, attribution)];
+      if (part.field === 'daysInPeriod') return [daysUnionSelect(partIdx, part, attribution, only)];
       const col = raw(field(def, part.field).sql);
-      return [aggregateSelect(partIdx, 'v', part, attribution, (which) => sql`sum(case when ${cutoffSql(def, part, which)} then coalesce(${col}, 0) else 0 end)`, { additive: true })];
+      return [aggregateSelect(partIdx, 'v', part, attribution, (which) => sql`sum(case when ${cutoffSql(def, part, which)} then coalesce(${col}, 0) else 0 end)`, { additive: true, only })];
     }
     case 'coverage': {
       const def = recordKinds[part.kind] as KindDef;
-      return [aggregateSelect(partIdx, 'v', part, attribution, () => sql`null`, { sets: { fieldSql: field(def, part.field).sql, set: part.set } })];
+      return [aggregateSelect(partIdx, 'v', part, attribution, () => sql`null`, { sets: { fieldSql: field(def, part.field).sql, set: part.set }, only })];
     }
     case 'ratio': {
       const num = recordKinds[part.numerator.kind] as KindDef;
       const den = recordKinds[part.denominator.kind] as KindDef;
       return [
-        aggregateSelect(partIdx, 'num', part.numerator, attribution, countOf(num, part.numerator), { additive: additive(num, part.numerator) }),
-        aggregateSelect(partIdx, 'den', part.denominator, attribution, countOf(den, part.denominator), { additive: additive(den, part.denominator) }),
+        aggregateSelect(partIdx, 'num', part.numerator, attribution, countOf(num, part.numerator), { additive: additive(num, part.numerator), only }),
+        aggregateSelect(partIdx, 'den', part.denominator, attribution, countOf(den, part.denominator), { additive: additive(den, part.denominator), only }),
       ];
     }
     case 'milestone': {
       const spec: CountSpec = { kind: 'submission', where: { type: 'milestone_report', milestone: part.milestone }, matchPeriodBy: 'date', scope: 'self' };
-      return [aggregateSelect(partIdx, 'v', spec, attribution, countOf(recordKinds.submission, spec))];
+      return [aggregateSelect(partIdx, 'v', spec, attribution, countOf(recordKinds.submission, spec), { only })];
     }
     case 'perCase':
       throw new Error('perCase parts are evaluated by caseSelect');
@@ -258,8 +264,8 @@ export interface CaseRow {
   done: string | null;
 }
 
-/** One row per case (a perCase rule): its own due date and the day it was done. */
-export function caseStatement(periods: SqlPeriod[], part: Extract<Part, { metric: 'perCase' }>): SQL {
+/** One row per case (a perCase rule): its own due date and the day it was done; only the cases `only` names, if given. */
+export function caseStatement(periods: SqlPeriod[], part: Extract<Part, { metric: 'perCase' }>, only?: readonly string[]): SQL {
   const def = recordKinds[part.kind] as KindDef;
   const latest = part.doneFields.length === 1 ? raw(field(def, part.doneFields[0]).sql) : sql`max(${sql.join(part.doneFields.map((f) => raw(field(def, f).sql)), sql`, `)})`;
   const done = part.doneWithinPeriod ? sql`case when ${latest} between p.start_d and p.end_d then ${latest} end` : latest;
@@ -269,6 +275,7 @@ export function caseStatement(periods: SqlPeriod[], part: Extract<Part, { metric
       ? sql`date(${raw(field(def, part.dueAfter.field).sql)}, ${`+${part.dueAfter.days} days`})`
       : sql`null`;
   const conds = [sql`r.deleted_at is null`, inPeriodSql(def, { kind: part.kind, where: {}, matchPeriodBy: part.matchPeriodBy, scope: 'self' }, false), ...whereSql(def, part.where ?? {})];
+  if (only) conds.push(sql`r.id in (${sql.join(only.map((id) => sql`${id}`), sql`, `)})`);
   return sql`with ${periodsCte(periods)}
     select r.id as id, ${raw(def.labelSql)} as label, r.person_id as person_id, r.org_unit_id as org_unit_id, p.idx as period,
       ${due} as due, ${done} as done

@@ -1,0 +1,207 @@
+/**
+ * Materialised results: every rule × subject × period as of the end of the
+ * tenant-local day, kept in the tenant's database (`compliance_results`), so
+ * that a compliance read is an indexed query, not an evaluation.
+ *
+ * How they stay right:
+ * - Triggers on every table a rule reads note each write in `compliance_dirty`,
+ *   in the write's own transaction, whoever writes (API, import, CLI, another
+ *   process).
+ * - Before a read answers, it brings the results up to date
+ *   (`refreshCompliance`): the rules and subjects the noted writes touch are
+ *   evaluated again (a person's rules for her records, a case for its record,
+ *   a unit-level rule in full), or everything when the day, the config or the
+ *   org tree changed. The API also refreshes right after each write, and the
+ *   daily check at the start of each day, so readers rarely wait.
+ * - Applying is guarded: the batch that replaces rows applies only if no
+ *   refresh that saw later writes has applied meanwhile, so two processes
+ *   refreshing at once never put older results over newer ones.
+ */
+import { sql, type SQL } from 'drizzle-orm';
+import type { BatchItem, BatchResponse } from 'drizzle-orm/batch';
+import type { Db } from '../db/client.ts';
+import type { TenantConfig } from '../tenants/schema.ts';
+import { recordKinds, type RecordKind } from '../domain/records.ts';
+import { addDays, endOfLocalDay, localDate } from '../lib/time.ts';
+import { evaluateTenant, type ComplianceResult } from './engine.ts';
+import { currentResults } from './heatmap.ts';
+import type { Part, Rule } from './schema.ts';
+import { complianceResults, complianceState } from '../../db/schema.ts';
+
+/** Days before and after the day whose periods are kept: the default compliance window, and a quarter of deadlines ahead. */
+export const PAST_DAYS = 366;
+export const AHEAD_DAYS = 92;
+/** Past this many subjects of one rule, a partial refresh evaluates the whole rule instead. */
+const MAX_NAMED_SUBJECTS = 300;
+
+/** The periods kept: those whose span (first day to due date) overlaps this window. */
+export const materialisedWindow = (day: string) => ({ from: addDays(day, -PAST_DAYS), to: addDays(day, AHEAD_DAYS) });
+/** The instant results for `day` are as of: the last millisecond of that day in the tenant's zone. */
+export const endOfDayInstant = (day: string, tz: string) => new Date(endOfLocalDay(day, tz).getTime() - 1);
+
+const hashes = new WeakMap<TenantConfig, Promise<string>>();
+/** A digest of the whole config (rules, campaigns, name): results made under another config are redone. */
+export function configHash(tenant: TenantConfig): Promise<string> {
+  let hash = hashes.get(tenant);
+  if (!hash) {
+    hash = crypto.subtle.digest('SHA-256', new TextEncoder().encode(JSON.stringify(tenant))).then((buf) => Array.from(new Uint8Array(buf), (b) => b.toString(16).padStart(2, '0')).join(''));
+    hashes.set(tenant, hash);
+  }
+  return hash;
+}
+
+const kindsOf = (part: Part): RecordKind[] =>
+  part.metric === 'ratio' ? [part.numerator.kind, part.denominator.kind] : part.metric === 'milestone' ? ['submission'] : [part.kind];
+/** The tables a rule reads records from. */
+export const tablesOf = (rule: Rule): Set<string> => new Set(rule.parts.flatMap(kindsOf).map((k) => recordKinds[k].table));
+const isCaseRule = (rule: Rule) => rule.parts.some((p) => p.metric === 'perCase');
+
+interface DirtyRow {
+  seq: number;
+  tbl: string;
+  person_id: string | null;
+  record_id: string | null;
+}
+
+/** Which rules and subjects the noted writes touch; 'full' when everything must be evaluated again. */
+export function planRefresh(rules: readonly Rule[], dirty: readonly Pick<DirtyRow, 'tbl' | 'person_id' | 'record_id'>[]): Map<string, string[] | 'all'> | 'full' {
+  const work = new Map<string, Set<string> | 'all'>();
+  const add = (rule: Rule, id: string | null | 'all') => {
+    const held = work.get(rule.id);
+    if (held === 'all' || id === null) return;
+    if (id === 'all') return void work.set(rule.id, 'all');
+    const set = held ?? new Set<string>();
+    set.add(id);
+    work.set(rule.id, set.size > MAX_NAMED_SUBJECTS ? 'all' : set);
+  };
+  const reads = new Map(rules.map((r) => [r.id, tablesOf(r)]));
+  for (const d of dirty) {
+    // The org tree decides who is judged where and what a subtree holds: everything again.
+    if (d.tbl === 'org_units') return 'full';
+    for (const rule of rules) {
+      if (d.tbl === 'people') {
+        if (rule.subject.type === 'people') add(rule, d.person_id);
+      } else if (reads.get(rule.id)!.has(d.tbl)) {
+        if (isCaseRule(rule)) add(rule, d.record_id);
+        else if (rule.subject.type === 'people') add(rule, d.person_id);
+        else add(rule, 'all'); // a unit's or the federation's figure: the rule is cheap to redo whole
+      }
+    }
+  }
+  return new Map([...work].map(([id, set]) => [id, set === 'all' ? 'all' : [...set]]));
+}
+
+type ResultRow = typeof complianceResults.$inferInsert;
+
+/** Results as rows, each (rule, subject) marked with its current period as the heat map chooses it. */
+export function resultRows(results: ComplianceResult[], tenant: TenantConfig, day: string): ResultRow[] {
+  const ranks = new Map([...tenant.rules.map((r) => r.id)].sort((a, b) => a.localeCompare(b, 'en', { numeric: true })).map((id, i) => [id, i]));
+  // `current` looks at the periods of the default compliance window: those begun by today.
+  const current = new Set(currentResults(results.filter((r) => r.period.start <= day), day));
+  return results.map((r) => ({
+    ruleId: r.ruleId,
+    subjectType: r.subject.type,
+    subjectId: r.subject.id,
+    periodKey: r.period.key,
+    ruleRank: ranks.get(r.ruleId) ?? 0,
+    periodStart: r.period.start,
+    spanEnd: r.period.end > r.due ? r.period.end : r.due,
+    due: r.due,
+    status: r.status,
+    isCurrent: current.has(r),
+    orgUnitId: r.subject.orgUnitId,
+    personId: r.subject.personId,
+    body: JSON.stringify(r),
+  }));
+}
+
+const COLUMNS = sql.raw('rule_id, subject_type, subject_id, period_key, rule_rank, period_start, span_end, due, status, is_current, org_unit_id, person_id, body');
+const ROWS_PER_INSERT = 400;
+
+/** `insert … select … where guard`: rows land only if the guard still holds inside the batch. */
+function guardedInserts(db: Db, rows: ResultRow[], guard: SQL): BatchItem<'sqlite'>[] {
+  const out: BatchItem<'sqlite'>[] = [];
+  for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
+    const values = sql.join(
+      rows.slice(i, i + ROWS_PER_INSERT).map((r) => sql`(${r.ruleId}, ${r.subjectType}, ${r.subjectId}, ${r.periodKey}, ${r.ruleRank}, ${r.periodStart}, ${r.spanEnd}, ${r.due}, ${r.status}, ${r.isCurrent ? 1 : 0}, ${r.orgUnitId}, ${r.personId}, ${r.body})`),
+      sql`, `,
+    );
+    out.push(db.run(sql`insert or replace into compliance_results (${COLUMNS}) select * from (values ${values}) where ${guard}`));
+  }
+  return out;
+}
+
+export interface RefreshOutcome {
+  /** fresh: nothing to do; partial: the touched rules and subjects; full: everything. */
+  mode: 'fresh' | 'partial' | 'full';
+  day: string;
+  rules: number;
+  rows: number;
+  /** False when another refresh that saw later writes applied first (its rows stand). */
+  applied: boolean;
+}
+
+interface StateRow {
+  day: string;
+  config_hash: string;
+  applied_seq: number;
+  dirty: number;
+}
+const stateQuery = (db: Db) =>
+  db.all<StateRow>(sql`select day, config_hash, applied_seq, exists (select 1 from compliance_dirty) as dirty from compliance_state where id = 1`);
+
+const isFresh = (state: StateRow | undefined, day: string, hash: string) => !!state && state.day === day && state.config_hash === hash && !Number(state.dirty);
+
+/**
+ * Brings the materialised results up to date as of `now`'s tenant-local day: the touched rules
+ * and subjects, or everything when the day or the config changed (or `full` is asked for).
+ */
+export async function refreshCompliance(db: Db, tenant: TenantConfig, now: Date, opts: { full?: boolean } = {}): Promise<RefreshOutcome> {
+  const day = localDate(now, tenant.timeZone);
+  const hash = await configHash(tenant);
+  const [[state], dirty] = await db.batch([stateQuery(db), db.all<DirtyRow>(sql`select seq, tbl, person_id, record_id from compliance_dirty order by seq`)]);
+  if (!opts.full && isFresh(state, day, hash)) return { mode: 'fresh', day, rules: 0, rows: 0, applied: true };
+  const seq = dirty.length ? Number(dirty[dirty.length - 1].seq) : Number(state?.applied_seq ?? 0);
+  const sameBasis = !!state && state.day === day && state.config_hash === hash;
+  const plan = opts.full || !sameBasis ? 'full' : planRefresh(tenant.rules as Rule[], dirty);
+  const asOf = endOfDayInstant(day, tenant.timeZone);
+  const window = materialisedWindow(day);
+
+  const results = await evaluateTenant(db, tenant, { asOf, window, ...(plan === 'full' ? {} : { only: plan }) });
+  const rows = resultRows(results, tenant, day);
+  // Nobody has applied a refresh that saw later writes (or, for a partial one, another day or config).
+  const guard = plan === 'full'
+    ? sql`(select applied_seq <= ${seq} from compliance_state where id = 1)`
+    : sql`(select applied_seq <= ${seq} and day = ${day} and config_hash = ${hash} from compliance_state where id = 1)`;
+  const deletes: BatchItem<'sqlite'>[] = plan === 'full'
+    ? [db.run(sql`delete from compliance_results where ${guard}`)]
+    : [...plan].map(([ruleId, ids]) =>
+        db.run(ids === 'all'
+          ? sql`delete from compliance_results where rule_id = ${ruleId} and ${guard}`
+          : sql`delete from compliance_results where rule_id = ${ruleId} and subject_id in (${sql.join(ids.map((id) => sql`${id}`), sql`, `)}) and ${guard}`));
+  const [, ...rest] = await db.batch([
+    db.run(sql`select 1`), // keeps the tuple non-empty for drizzle's types
+    ...deletes,
+    ...guardedInserts(db, rows, guard),
+    db.update(complianceState).set({ day, configHash: hash, appliedSeq: seq, refreshedAt: new Date().toISOString() }).where(sql`id = 1 and applied_seq <= ${seq}`).returning({ id: complianceState.id }),
+    db.run(sql`delete from compliance_dirty where seq <= ${seq}`),
+  ]);
+  const stateUpdate = rest[rest.length - 2] as { id: number }[];
+  return { mode: plan === 'full' ? 'full' : 'partial', day, rules: plan === 'full' ? tenant.rules.length : plan.size, rows: rows.length, applied: stateUpdate.length > 0 };
+}
+
+/**
+ * Runs `queries` over up-to-date materialised results as of `now`'s day: in one read batch with the
+ * freshness check when nothing needs doing (one round trip), else after a refresh.
+ */
+export async function readFresh<T extends [BatchItem<'sqlite'>, ...BatchItem<'sqlite'>[]]>(db: Db, tenant: TenantConfig, now: Date, queries: () => T): Promise<BatchResponse<T>> {
+  const day = localDate(now, tenant.timeZone);
+  const hash = await configHash(tenant);
+  const [[state], ...answers] = await db.batch([stateQuery(db), ...queries()]);
+  if (isFresh(state as StateRow | undefined, day, hash)) return answers as unknown as BatchResponse<T>;
+  await refreshCompliance(db, tenant, now);
+  return db.batch(queries()) as Promise<BatchResponse<T>>;
+}
+
+/** A stored result as the engine made it. */
+export const storedResult = (row: { body: string }) => JSON.parse(row.body) as ComplianceResult;
