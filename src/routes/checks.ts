@@ -66,6 +66,7 @@ export const checkRoutes = (deps: AppDeps) =>
       '/compliance/refresh',
       doc({ tag: '考核', summary: '重新计算全部考核结果（管理员）', description: '考核结果平时随每次登记、导入和每日检查自动更新；此接口按当前配置和全部记录重新计算今天的全部结果，用于核对或修复。', ok: { schema: v.object({ day: v.string(), rules: v.number(), rows: v.number() }) } }),
       requireAccess('admin'),
+      validate('json', v.strictObject({})),
       async (c) => {
         const res = await refreshCompliance(c.var.db, c.var.tenant, deps.clock.now(), { full: true });
         return c.json({ day: res.day, rules: res.rules, rows: res.rows });

@@ -81,6 +81,15 @@ describe('npx grassroots', () => {
     await expect(run('check', '--tenant', 'binzhou', '--as-of', 'someday')).rejects.toThrow(/--as-of/);
   });
 
+  it('compliance refresh evaluates every rule again for one tenant or all, and says how many results it stored', async () => {
+    const one = await run('compliance', 'refresh', '--tenant', 'binzhou');
+    expect(one.code).toBe(0);
+    expect(one.out).toMatch(/^\[binzhou\] 已重新计算 \d{4}-\d{2}-\d{2}（北京时间）的考核结果：18 条规则，\d+ 条结果，用时 \d+ 毫秒$/);
+    const all = await run('compliance', 'refresh', '--all');
+    expect(all.out.split('\n').map((l) => l.slice(0, l.indexOf(']') + 1)).sort()).toEqual(['[binzhou]', '[harbin]', '[lixia]']);
+    await expect(run('compliance', 'recount', '--tenant', 'binzhou')).rejects.toThrow('compliance refresh');
+  });
+
   it('user reset-password gives a forgotten bootstrap admin a one-time password; the old one and old tokens stop working', async () => {
     await run('migrate', '--tenant', 'harbin');
     const { out: oldToken } = await run('token', '--tenant', 'harbin', '--email', 'hrbwomen@126.com');

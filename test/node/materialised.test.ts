@@ -191,4 +191,19 @@ describe.each([
       expect((stored.body.items as unknown[] | undefined)?.length ?? (stored.body.cells as unknown[]).length, path).toBeGreaterThan(0);
     }
   });
+
+  it('POST /compliance/refresh (admin) evaluates everything again: a stored row changed behind its back is put right', async () => {
+    await db().run(sql`update compliance_results set status = 'met', body = json_set(body, '$.status', 'met') where status <> 'met'`);
+    const tampered = await api('GET', '/compliance?limit=1000');
+    expect((tampered.body.summary as Record<string, number>).met).toBe((tampered.body.items as unknown[]).length);
+    const [{ someone }] = await db().all<{ someone: string }>(sql`select person_id as someone from compliance_results where person_id in (select id from people where deleted_at is null and access = 'member') limit 1`);
+    expect(someone).toBeTruthy();
+    const refreshed = await api('POST', '/compliance/refresh', {});
+    expect(refreshed.status).toBe(200);
+    expect(refreshed.body.rows).toBeGreaterThan(0);
+    expect((await api('POST', '/compliance/refresh', { full: true })).status).toBe(400);
+    const { stored, full } = await storedAndFull();
+    expect(stored).toEqual(full);
+    expect(full.some((r) => r.status !== 'met')).toBe(true);
+  });
 });
