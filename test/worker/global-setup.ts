@@ -39,6 +39,8 @@ declare module 'vitest' {
     registry: { url: string; authToken: string };
     smtp: { port: number; messagesUrl: string };
     turso: { apiUrl: string };
+    /** GET → { [tenant]: pipeline requests its database server has served }: round trips, counted at the server. */
+    databaseRequestsUrl: string;
     /** A fourth federation's config, for onboarding through the platform API. */
     fourthFederation: Record<string, unknown>;
   }
@@ -53,6 +55,7 @@ export default async function setup(project: TestProject) {
   await migrateRegistryDb(registry.db);
 
   const out: Record<string, WorkerTenantDb> = {};
+  const byTenant: Record<string, HranaServer> = {};
   for (const tenant of loadTenantsFromDir(join(import.meta.dirname, '../../tenants')).list()) {
     const path = join(dir, `${tenant.id}.db`);
     const client = createClient({ url: `file:${path}` });
@@ -64,9 +67,18 @@ export default async function setup(project: TestProject) {
     client.close();
     const server = await startHranaServer(path, { authToken: workerSuite.groupToken });
     servers.push(server);
+    byTenant[tenant.id] = server;
     await registry.create({ config: tenant, databaseUrl: server.url, schemaVersion: schema.applied, actor: 'worker-suite' }, now);
     out[tenant.id] = { url: server.url, authToken: workerSuite.groupToken, adminEmail: bootstrapAdmin!.email, adminPassword: bootstrapAdmin!.password };
   }
+
+  // How many requests each tenant's database has served, for the Worker's tests to read.
+  const counter = createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(Object.fromEntries(Object.entries(byTenant).map(([id, srv]) => [id, srv.requests()]))));
+  });
+  await new Promise<void>((r) => counter.listen(0, '127.0.0.1', r));
+  project.provide('databaseRequestsUrl', `http://127.0.0.1:${(counter.address() as { port: number }).port}/`);
 
   // A federation whose database server fails every request.
   const failing = createServer((_req, res) => {
@@ -91,6 +103,7 @@ export default async function setup(project: TestProject) {
     await smtp.close();
     await turso.close();
     await new Promise<void>((r) => failing.close(() => r()));
+    await new Promise<void>((r) => counter.close(() => r()));
     await Promise.all(servers.map((s) => s.close()));
     rmSync(dir, { recursive: true, force: true });
   };

@@ -157,6 +157,23 @@ describe('worker: routing and auth inside workerd', () => {
     lixia.close();
   });
 
+  it('round trips to the database per authenticated request, counted at the libSQL server: a list read 2, a compliance read 2 (the token\'s session and one batch)', async () => {
+    const token = await login('harbin');
+    const served = async () => ((await (await fetch(inject('databaseRequestsUrl'))).json()) as Record<string, number>).harbin;
+    const roundTrips = async (path: string) => {
+      expect((await call(path, bearer(token))).status, path).toBe(200); // warm: the registry cache, and the day's results
+      const before = await served();
+      const res = await call(path, bearer(token));
+      expect(res.status, path).toBe(200);
+      await res.arrayBuffer();
+      return (await served()) - before;
+    };
+    expect(await roundTrips('/v1/harbin/household-visits?limit=20')).toBe(2);
+    expect(await roundTrips('/v1/harbin/compliance?limit=20')).toBe(2);
+    const me = ((await (await call('/v1/harbin/me', bearer(token))).json()) as { id: string }).id;
+    expect(await roundTrips(`/v1/harbin/compliance/people/${me}`)).toBe(3); // and the person, in scope
+  });
+
   it('a tenant whose database server fails answers 503 in the JSON error shape, not a stack trace; the others are unaffected', async () => {
     const res = await call('/v1/broken/auth/login', json({ email: 'a@b.cn', password: 'whatever-1' }));
     expect(res.status).toBe(503);
