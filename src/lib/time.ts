@@ -4,7 +4,7 @@
  * the helpers below that add days or months work on plain calendar dates.
  */
 import { TZDate } from '@date-fns/tz';
-import { format } from 'date-fns';
+import { format } from 'date-fns/format';
 
 export const isoNow = (d: Date) => d.toISOString();
 
