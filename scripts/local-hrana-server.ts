@@ -197,6 +197,9 @@ export async function startHranaServer(dbPath: string, opts: { authToken?: strin
     }
     send(res, 200, { baton: baton ?? null, base_url: null, results });
   });
+  // Keep idle connections longer than a client pauses between requests (a long evaluation): Node's 5 s
+  // default closes a socket the client may be about to reuse, which it sees as ECONNRESET.
+  server.keepAliveTimeout = 120_000;
   await new Promise<void>((r) => server.listen(opts.port ?? 0, '127.0.0.1', () => r()));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
