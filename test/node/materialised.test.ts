@@ -14,6 +14,7 @@ import { evaluateTenant } from '../../src/rules/engine.ts';
 import { endOfDayInstant, materialisedWindow, resultRows } from '../../src/rules/materialise.ts';
 import { addDays, localDate } from '../../src/lib/time.ts';
 import type { TenantConfig } from '../../src/tenants/schema.ts';
+import { recordKinds } from '../../src/domain/records.ts';
 
 type Json = Record<string, unknown>;
 let seed = 7;
@@ -175,6 +176,13 @@ describe.each([
     }
     expect(log.filter((x) => x === 'config').length).toBeGreaterThan(0);
     expect(log.filter((x) => x === 'day').length).toBeGreaterThan(0);
+  });
+
+  it('every table a rule reads has insert, update and delete triggers noting writes (a new record kind needs them in its migration)', async () => {
+    const triggers = new Set((await db().all<{ name: string }>(sql`select name from sqlite_master where type = 'trigger'`)).map((r) => r.name));
+    const tables = [...new Set([...Object.values(recordKinds).map((k) => k.table), 'people', 'person_assignments', 'org_unit_parents'])];
+    const missing = tables.flatMap((t) => ['insert', 'update', 'delete'].map((ev) => `${t}_compliance_${ev}`)).filter((name) => !triggers.has(name));
+    expect(missing).toEqual([]);
   });
 
   it('a write is reflected in the very next read, with no refresh asked for: the stored answer equals the evaluated one', async () => {
