@@ -11,7 +11,7 @@ import { evaluateTenant, type ComplianceResult } from '../rules/engine.ts';
 import { statuses, type Status } from '../rules/status.ts';
 import { peopleScope } from './people.ts';
 import { complianceResults, orgUnits, people } from '../../db/schema.ts';
-import { AHEAD_DAYS, endOfDayInstant, materialisedWindow, PAST_DAYS, readFresh, storedResult } from '../rules/materialise.ts';
+import { AHEAD_DAYS, compareRuleIds, endOfDayInstant, materialisedWindow, PAST_DAYS, readFresh, storedResult } from '../rules/materialise.ts';
 import { requireAccess } from '../middleware/auth.ts';
 import { cellText, currentResults, heatmap, type Heatmap, type HeatResult } from '../rules/heatmap.ts';
 import { csvBody, csvResponse } from '../records/csv.ts';
@@ -175,15 +175,16 @@ function heatmapCsv(map: Heatmap): string {
 const view = (r: ComplianceResult) => ({ ...r, statusLabel: statuses[r.status] });
 /** Due date, rule (L2 before L10), period, subject: the order of every list, evaluated or stored. */
 const order = (a: ComplianceResult, b: ComplianceResult) =>
-  a.due.localeCompare(b.due) || a.ruleId.localeCompare(b.ruleId, 'en', { numeric: true }) || a.period.start.localeCompare(b.period.start) || (a.subject.id < b.subject.id ? -1 : a.subject.id > b.subject.id ? 1 : 0);
+  a.due.localeCompare(b.due) || compareRuleIds(a.ruleId, b.ruleId) || a.period.start.localeCompare(b.period.start) || (a.subject.id < b.subject.id ? -1 : a.subject.id > b.subject.id ? 1 : 0);
 const storedOrder = [asc(R.due), asc(R.ruleRank), asc(R.periodStart), asc(R.subjectId)];
+/** The cursor of the page after [offset, offset + limit) of `total` results: its offset. */
+const nextOf = (offset: number, limit: number, total: number) => (offset + limit < total ? encodeCursor(String(offset + limit)) : null);
 /** One page of sorted results; the cursor is the offset of the next page. */
 function pageOfResults(results: ComplianceResult[], cursor: number | undefined, limit: number) {
   const offset = cursor ?? 0;
   const page = results.slice(offset, offset + limit);
-  return { page, nextCursor: offset + limit < results.length ? encodeCursor(String(offset + limit)) : null };
+  return { page, nextCursor: nextOf(offset, limit, results.length) };
 }
-const nextOf = (offset: number, limit: number, total: number) => (offset + limit < total ? encodeCursor(String(offset + limit)) : null);
 const summarise = (items: ComplianceResult[]) => Object.fromEntries(Object.keys(statuses).map((s) => [s, items.filter((r) => r.status === s).length]));
 const summaryOf = (rows: { status: string; n: number }[]) => Object.fromEntries(Object.keys(statuses).map((s) => [s, rows.find((r) => r.status === s)?.n ?? 0]));
 
@@ -223,7 +224,6 @@ export const complianceRoutes = (deps: AppDeps) => {
   /** One person's or unit's results: whoever may open the person or unit sees all of them. */
   const everything: Scope = { all: true };
   const unitOnly = (unitId: string) => (r: ComplianceResult) => r.subject.type !== 'person' && r.subject.orgUnitId === unitId;
-  const tz = (c: Context<AppEnv>) => c.var.tenant.timeZone;
   return new Hono<AppEnv>()
     .get('/rules', doc({ tag: '考核', summary: '本妇联的考核规则（含文件出处和解释）', ok: { schema: v.object({ items: v.array(v.unknown()), campaigns: v.array(v.unknown()) }) } }), (c) =>
       c.json({ items: c.var.tenant.rules, campaigns: c.var.tenant.campaigns }),
@@ -324,7 +324,7 @@ export const complianceRoutes = (deps: AppDeps) => {
           keep: (r) => r.due >= q.from && r.due <= q.to,
         });
         if (q.format === 'csv') return csvResponse(c, 'deadlines', `期限-${c.var.tenant.name}-${q.from}至${q.to}`, complianceCsv(out.items));
-        return c.json({ asOf: out.asOf.toISOString(), today: localDate(out.asOf, tz(c)), items: out.items.map(view), nextCursor: out.nextCursor });
+        return c.json({ asOf: out.asOf.toISOString(), today: localDate(out.asOf, c.var.tenant.timeZone), items: out.items.map(view), nextCursor: out.nextCursor });
       },
     );
 };

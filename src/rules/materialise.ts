@@ -17,12 +17,12 @@
  *   refresh that saw later writes has applied meanwhile, so two processes
  *   refreshing at once never put older results over newer ones.
  */
-import { sql, type SQL } from 'drizzle-orm';
+import { inArray, sql, type SQL } from 'drizzle-orm';
 import type { BatchItem, BatchResponse } from 'drizzle-orm/batch';
 import type { Db } from '../db/client.ts';
 import type { TenantConfig } from '../tenants/schema.ts';
 import { recordKinds, type RecordKind } from '../domain/records.ts';
-import { addDays, endOfLocalDay, localDate } from '../lib/time.ts';
+import { addDays, endOfLocalDay, localDate, maxDate } from '../lib/time.ts';
 import { evaluateTenant, type ComplianceResult } from './engine.ts';
 import { currentResults } from './heatmap.ts';
 import type { Part, Rule } from './schema.ts';
@@ -93,9 +93,12 @@ export function planRefresh(rules: readonly Rule[], dirty: readonly Pick<DirtyRo
 
 type ResultRow = typeof complianceResults.$inferInsert;
 
+/** Rule ids in the order people read them: L2 before L10. */
+export const compareRuleIds = (a: string, b: string) => a.localeCompare(b, 'en', { numeric: true });
+
 /** Results as rows, each (rule, subject) marked with its current period as the heat map chooses it. */
 export function resultRows(results: ComplianceResult[], tenant: TenantConfig, day: string): ResultRow[] {
-  const ranks = new Map([...tenant.rules.map((r) => r.id)].sort((a, b) => a.localeCompare(b, 'en', { numeric: true })).map((id, i) => [id, i]));
+  const ranks = new Map(tenant.rules.map((r) => r.id).sort(compareRuleIds).map((id, i) => [id, i]));
   // `current` looks at the periods of the default compliance window: those begun by today.
   const current = new Set(currentResults(results.filter((r) => r.period.start <= day), day));
   return results.map((r) => ({
@@ -105,7 +108,7 @@ export function resultRows(results: ComplianceResult[], tenant: TenantConfig, da
     periodKey: r.period.key,
     ruleRank: ranks.get(r.ruleId) ?? 0,
     periodStart: r.period.start,
-    spanEnd: r.period.end > r.due ? r.period.end : r.due,
+    spanEnd: maxDate(r.period.end, r.due),
     due: r.due,
     status: r.status,
     isCurrent: current.has(r),
@@ -178,16 +181,13 @@ export async function refreshCompliance(db: Db, tenant: TenantConfig, now: Date,
     : [...plan].map(([ruleId, ids]) =>
         db.run(ids === 'all'
           ? sql`delete from compliance_results where rule_id = ${ruleId} and ${guard}`
-          : sql`delete from compliance_results where rule_id = ${ruleId} and subject_id in (${sql.join(ids.map((id) => sql`${id}`), sql`, `)}) and ${guard}`));
-  const [, ...rest] = await db.batch([
-    db.run(sql`select 1`), // keeps the tuple non-empty for drizzle's types
-    ...deletes,
-    ...guardedInserts(db, rows, guard),
-    db.update(complianceState).set({ day, configHash: hash, appliedSeq: seq, refreshedAt: new Date().toISOString() }).where(sql`id = 1 and applied_seq <= ${seq}`).returning({ id: complianceState.id }),
-    db.run(sql`delete from compliance_dirty where seq <= ${seq}`),
-  ]);
-  const stateUpdate = rest[rest.length - 2] as { id: number }[];
-  return { mode: plan === 'full' ? 'full' : 'partial', day, rules: plan === 'full' ? tenant.rules.length : plan.size, rows: rows.length, applied: stateUpdate.length > 0 };
+          : sql`delete from compliance_results where rule_id = ${ruleId} and ${inArray(sql`subject_id`, ids)} and ${guard}`));
+  // The state moves last: every statement before it sees the guard as it stood when the batch began.
+  const stateMoves = db.update(complianceState).set({ day, configHash: hash, appliedSeq: seq, refreshedAt: new Date().toISOString() }).where(sql`id = 1 and applied_seq <= ${seq}`).returning({ id: complianceState.id });
+  const items: BatchItem<'sqlite'>[] = [...deletes, ...guardedInserts(db, rows, guard), stateMoves, db.run(sql`delete from compliance_dirty where seq <= ${seq}`)];
+  const answers = await db.batch(items as [BatchItem<'sqlite'>, ...BatchItem<'sqlite'>[]]);
+  const moved = answers[items.length - 2] as { id: number }[];
+  return { mode: plan === 'full' ? 'full' : 'partial', day, rules: plan === 'full' ? tenant.rules.length : plan.size, rows: rows.length, applied: moved.length > 0 };
 }
 
 /**

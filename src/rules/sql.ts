@@ -4,7 +4,7 @@
  * VALUES table of its periods. Columns and tables come from the record-kind
  * registry; every value from a config or a request is a bound parameter.
  */
-import { sql, type SQL } from 'drizzle-orm';
+import { inArray, sql, type SQL } from 'drizzle-orm';
 import { recordKinds, type FieldDef, type KindDef, type RecordKind } from '../domain/records.ts';
 import type { CountSpec, FilterValue, Part } from './schema.ts';
 
@@ -87,7 +87,7 @@ const whereSql = (def: KindDef, where: Record<string, FilterValue>) =>
 
 /** Only the records of these people (a partial re-evaluation of a person rule); every record when absent. */
 const onlySql = (attribution: Attribution, only: readonly string[] | undefined): SQL[] =>
-  only && attribution === 'person' ? [sql`r.person_id in (${sql.join(only.map((id) => sql`${id}`), sql`, `)})`] : [];
+  only && attribution === 'person' ? [inArray(sql`r.person_id`, [...only])] : [];
 
 function subjectSql(attribution: Attribution, scope: CountSpec['scope']): { expr: SQL; join: SQL } {
   if (attribution === 'person') return { expr: sql`r.person_id`, join: sql`` };
@@ -275,7 +275,7 @@ export function caseStatement(periods: SqlPeriod[], part: Extract<Part, { metric
       ? sql`date(${raw(field(def, part.dueAfter.field).sql)}, ${`+${part.dueAfter.days} days`})`
       : sql`null`;
   const conds = [sql`r.deleted_at is null`, inPeriodSql(def, { kind: part.kind, where: {}, matchPeriodBy: part.matchPeriodBy, scope: 'self' }, false), ...whereSql(def, part.where ?? {})];
-  if (only) conds.push(sql`r.id in (${sql.join(only.map((id) => sql`${id}`), sql`, `)})`);
+  if (only) conds.push(inArray(sql`r.id`, [...only]));
   return sql`with ${periodsCte(periods)}
     select r.id as id, ${raw(def.labelSql)} as label, r.person_id as person_id, r.org_unit_id as org_unit_id, p.idx as period,
       ${due} as due, ${done} as done
