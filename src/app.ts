@@ -107,7 +107,9 @@ export function createApp(deps: AppDeps, opts: { assets?: MiddlewareHandler } = 
     });
   const bodyLimitDefault = limit(deps.config.maxBodyBytes);
   const bodyLimitImport = limit(deps.config.maxImportBytes);
-  app.use('/v1/*', (c, next) => (IMPORT_PATH.test(c.req.path) ? bodyLimitImport(c, next) : bodyLimitDefault(c, next)));
+  // Only a method with a body is limited: bodyLimit reads c.req.raw.body, which on Node builds a whole Request.
+  const hasBody = (method: string) => method !== 'GET' && method !== 'HEAD' && method !== 'OPTIONS';
+  app.use('/v1/*', (c, next) => (!hasBody(c.req.method) ? next() : IMPORT_PATH.test(c.req.path) ? bodyLimitImport(c, next) : bodyLimitDefault(c, next)));
 
   // Every body is UTF-8 text: invalid bytes are refused, never stored as U+FFFD.
   // Bodies are JSON (import also takes CSV and NDJSON): anything else is 415, never silently ignored.

@@ -1,6 +1,7 @@
 import { createMiddleware } from 'hono/factory';
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { AppDeps, AppEnv } from '../env.ts';
+import type { Db } from '../db/client.ts';
 import { AppError } from '../lib/errors.ts';
 import { verifyToken } from '../lib/jwt.ts';
 import { people } from '../../db/schema.ts';
@@ -32,17 +33,28 @@ export const authMiddleware = (deps: AppDeps) =>
     const claims = await verifyToken(deps.config, match[1], deps.clock.now());
     if (!claims) throw new AppError('TOKEN_INVALID');
     if (claims.tenant !== c.var.tenant.id) throw new AppError('TENANT_MISMATCH');
-    const person = await c.var.db.query.people.findFirst({
-      columns: { id: true, name: true, access: true, duty: true, orgUnitId: true, passwordHash: true, sessionVersion: true, mustChangePassword: true },
-      where: and(eq(people.id, claims.sub), isNull(people.deletedAt)),
-    });
+    const [person] = await sessionQuery(c.var.db).execute({ id: claims.sub });
     // A changed password, an admin's reset or a removed login ends every earlier token.
-    if (!person || !person.passwordHash || person.sessionVersion !== claims.ver) throw new AppError('TOKEN_INVALID');
+    if (!person || !person.canLogIn || person.sessionVersion !== claims.ver) throw new AppError('TOKEN_INVALID');
     // A first login or an admin's reset: nothing but reading oneself and changing the password until it is changed.
     if (person.mustChangePassword && !PASSWORD_CHANGE_PATHS.test(c.req.path)) throw new AppError('PASSWORD_CHANGE_REQUIRED');
     c.set('user', { id: person.id, name: person.name, access: person.access, duty: person.duty, orgUnitId: person.orgUnitId });
     await next();
   });
+
+/** The token's person, as one statement built once per database (every authenticated request runs it). */
+const sessionQueries = new WeakMap<Db, ReturnType<typeof prepareSession>>();
+const prepareSession = (db: Db) =>
+  db
+    .select({ id: people.id, name: people.name, access: people.access, duty: people.duty, orgUnitId: people.orgUnitId, canLogIn: sql<boolean>`${people.passwordHash} is not null`.mapWith(Boolean), sessionVersion: people.sessionVersion, mustChangePassword: people.mustChangePassword })
+    .from(people)
+    .where(and(eq(people.id, sql.placeholder('id')), isNull(people.deletedAt)))
+    .prepare();
+function sessionQuery(db: Db) {
+  let q = sessionQueries.get(db);
+  if (!q) sessionQueries.set(db, (q = prepareSession(db)));
+  return q;
+}
 
 /** Only these access roles may pass. */
 export const requireAccess = (...roles: AccessRole[]) =>

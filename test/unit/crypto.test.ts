@@ -39,6 +39,16 @@ describe('JWT', () => {
     expect(await verifyToken(config, token, new Date('2026-11-23T00:01:00Z'))).toBeNull();
   });
 
+  it('a token verified once is remembered per secret only: another config with another secret still refuses it, and a tampered copy is refused', async () => {
+    const { token } = await signToken(config, { sub: 'p1', tenant: 'lixia', access: 'admin', ver: 0 }, now, 60);
+    const at = new Date('2026-11-23T00:00:30Z');
+    expect(await verifyToken(config, token, at)).not.toBeNull();
+    const other = parseConfig({ JWT_SECRET: 'another-unit-secret-0123456789abcdefghijklmnopqrstuvwxyz' });
+    expect(await verifyToken(other, token, at)).toBeNull();
+    const [h, p, sig] = token.split('.');
+    expect(await verifyToken(config, `${h}.${p}.${sig.slice(0, -2)}${sig.endsWith('AA') ? 'BB' : 'AA'}`, at)).toBeNull();
+  });
+
   it('a config with a short JWT secret is refused', () => {
     expect(() => parseConfig({ JWT_SECRET: 'short' })).toThrow(/JWT_SECRET/);
   });

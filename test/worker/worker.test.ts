@@ -157,7 +157,7 @@ describe('worker: routing and auth inside workerd', () => {
     lixia.close();
   });
 
-  it('round trips to the database per authenticated request, counted at the libSQL server: a list read 2, a compliance read 2 (the token\'s session and one batch)', async () => {
+  it('round trips to the database per authenticated request, counted at the libSQL server: a list read 2, a compliance read 2 (the token\'s session and one batch), one person\'s or unit\'s compliance 2', async () => {
     const token = await login('harbin');
     const served = async () => ((await (await fetch(inject('databaseRequestsUrl'))).json()) as Record<string, number>).harbin;
     const roundTrips = async (path: string) => {
@@ -171,7 +171,8 @@ describe('worker: routing and auth inside workerd', () => {
     expect(await roundTrips('/v1/harbin/household-visits?limit=20')).toBe(2);
     expect(await roundTrips('/v1/harbin/compliance?limit=20')).toBe(2);
     const me = ((await (await call('/v1/harbin/me', bearer(token))).json()) as { id: string }).id;
-    expect(await roundTrips(`/v1/harbin/compliance/people/${me}`)).toBe(3); // and the person, in scope
+    expect(await roundTrips(`/v1/harbin/compliance/people/${me}`)).toBe(2); // the person, in scope, is read in the same batch
+    expect(await roundTrips('/v1/harbin/compliance/org-units/harbin')).toBe(2); // and so is the unit
   });
 
   it('a tenant whose database server fails answers 503 in the JSON error shape, not a stack trace; the others are unaffected', async () => {
