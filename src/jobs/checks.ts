@@ -9,11 +9,11 @@ import type { AppDeps } from '../env.ts';
 import type { Db } from '../db/client.ts';
 import type { TenantConfig } from '../tenants/schema.ts';
 import { jobRuns, orgUnits, outbox, people } from '../../db/schema.ts';
-import { evaluateTenant } from '../rules/engine.ts';
+import { evaluateTenant, type ComplianceResult } from '../rules/engine.ts';
 import { addDays, atLocalHour, localDate } from '../lib/time.ts';
 import { planNotifications, type PlannedEmail } from './notify.ts';
 import { isBusyError } from '../db/errors.ts';
-import { refreshCompliance } from '../rules/materialise.ts';
+import { materialisedWindow, refreshKeeping } from '../rules/materialise.ts';
 import { errorKind } from '../lib/errors.ts';
 
 export const MAX_ATTEMPTS = 12;
@@ -27,6 +27,8 @@ export interface CheckOutcome {
   asOf: string;
   today: string;
   since: string;
+  /** What the emails were planned from: the day's full refresh, or an evaluation as of asOf. */
+  basis: 'refresh' | 'evaluation';
   planned: number;
   enqueued: number;
   alreadyQueued: number;
@@ -112,19 +114,36 @@ export async function recordManualRun(db: Db, asOf: Date, now: Date, detail: str
   await db.insert(jobRuns).values({ id: ulid(), job: 'daily-check', scheduledFor: asOf.toISOString(), startedAt: at, finishedAt: at, status: 'succeeded', detail }).onConflictDoNothing();
 }
 
-/** Evaluates the tenant as of `asOf`, plans the emails and (unless a dry run) queues and delivers them. */
+/**
+ * The results a check plans from: every period begun by `today` whose span reaches into the past
+ * year (the materialised window's start, so that a digest lists what /compliance shows).
+ */
+const checkWindow = (today: string) => ({ from: materialisedWindow(today).from, to: today });
+
+/**
+ * Brings the day's materialised results up to date, then evaluates the tenant as of `asOf`, plans
+ * the emails and (unless a dry run) queues and delivers them. On a new day the refresh is a full
+ * evaluation as of the end of today; a check for today plans from those same results (the periods
+ * begun by today) rather than evaluating everything twice. Otherwise, and in a dry run (which
+ * writes nothing), it evaluates as of `asOf`.
+ */
 export async function runCheck(deps: AppDeps, tenant: TenantConfig, db: Db, opts: { asOf: Date; dryRun?: boolean }): Promise<CheckOutcome> {
   const today = localDate(opts.asOf, tenant.timeZone);
   const since = await sinceDate(db, tenant, opts.asOf, today);
-  const results = await evaluateTenant(db, tenant, { asOf: opts.asOf, window: { from: addDays(since, -400), to: today } });
+  let results: ComplianceResult[] | undefined;
+  if (!opts.dryRun) {
+    // The day's materialised results, ready before anyone opens a page (the reads would do it otherwise).
+    const refreshed = await refreshKeeping(db, tenant, deps.clock.now()).catch((e) => void deps.log.warn('compliance_refresh_failed', { tenant: tenant.id, kind: errorKind(e) }));
+    if (refreshed?.results && refreshed.outcome.day === today) results = refreshed.results.filter((r) => r.period.start <= today);
+  }
+  const basis: CheckOutcome['basis'] = results ? 'refresh' : 'evaluation';
+  results ??= await evaluateTenant(db, tenant, { asOf: opts.asOf, window: checkWindow(today) });
   const planned = planNotifications({ tenant, results, directory: await directory(db), today, since, baseUrl: deps.config.publicBaseUrl });
-  const base = { asOf: opts.asOf.toISOString(), today, since, planned: planned.length };
+  const base = { asOf: opts.asOf.toISOString(), today, since, basis, planned: planned.length };
   if (opts.dryRun) {
     const queued = await queuedKeys(db, planned.map((p) => p.key));
     return { ...base, enqueued: 0, alreadyQueued: queued.size, emails: planned.map((p) => ({ key: p.key, kind: p.kind, to: p.recipient.email, subject: p.rendered.subject, queued: queued.has(p.key) })) };
   }
-  // The day's materialised results, ready before anyone opens a page (the reads would do it otherwise).
-  await refreshCompliance(db, tenant, deps.clock.now()).catch((e) => deps.log.warn('compliance_refresh_failed', { tenant: tenant.id, kind: errorKind(e) }));
   const fresh = await enqueue(db, planned, deps.clock.now());
   deps.log.info('check_enqueued', { tenant: tenant.id, today, since, planned: planned.length, enqueued: fresh.size });
   const delivery = await deliverOutbox(deps, tenant, db);

@@ -18,7 +18,7 @@ beforeAll(async () => {
 });
 afterAll(() => smtp.close());
 
-type Run = { planned: number; enqueued: number; alreadyQueued: number; since: string; emails: { kind: string; to: string; subject: string; key: string }[]; delivery?: { sent: number; retrying: number; failed: number; waiting: number } };
+type Run = { basis: 'refresh' | 'evaluation'; planned: number; enqueued: number; alreadyQueued: number; since: string; emails: { kind: string; to: string; subject: string; key: string }[]; delivery?: { sent: number; retrying: number; failed: number; waiting: number } };
 const run = async (t: TestApp, tenant: string, body: Record<string, unknown>) => {
   const res = await t.request(`/v1/${tenant}/checks/run`, { method: 'POST', token: await t.adminToken(tenant), json: body });
   expect(res.status).toBe(200);
@@ -142,6 +142,20 @@ describe('Harbin: bimonthly report reminders go only to units that have not repo
     expect(h9Lines.some((l) => l.includes('道里区') || l.includes('南岗区'))).toBe(false);
     expect(h9Lines.some((l) => l.includes('到期提醒｜道外区妇联｜'))).toBe(true);
     expect(h9()[0].subject).toBe('【提醒】南岗区妇联：“机关各部门和各区县（市）妇联每双月向研究室上报一次活动进展情况”将于2017年3月5日到期（还剩7天）');
+  });
+
+  it('on a new day the check plans from the day\'s full refresh (as of the end of the day) exactly the emails a dry run evaluating as of 08:00 then lists; a second run that day evaluates again and queues nothing new', async () => {
+    const keys = (r: Run) => r.emails.map((e) => e.key).sort();
+    t.setNow('2017-02-27T00:00:30Z'); // the day's results are still yesterday's
+    const real = await run(t, 'harbin', { asOf: '2017-02-27' });
+    const dry = await run(t, 'harbin', { asOf: '2017-02-27', dryRun: true });
+    expect([real.basis, dry.basis]).toEqual(['refresh', 'evaluation']);
+    expect(keys(real)).toEqual(keys(dry));
+    expect(real.planned).toBeGreaterThan(3);
+    const again = await run(t, 'harbin', { asOf: '2017-02-27' });
+    expect(again.basis).toBe('evaluation');
+    expect(keys(again)).toEqual(keys(dry));
+    expect(again.enqueued).toBe(0);
   });
 
   it('a run that missed three days catches up on what fell due since the last successful run, once', async () => {
