@@ -91,7 +91,8 @@ export function planRefresh(rules: readonly Rule[], dirty: readonly Pick<DirtyRo
   return new Map([...work].map(([id, set]) => [id, set === 'all' ? 'all' : [...set]]));
 }
 
-type ResultRow = typeof complianceResults.$inferInsert;
+/** A stored result's columns; `body` is the result itself, written as its JSON text. */
+type ResultRow = Omit<typeof complianceResults.$inferInsert, 'body'> & { body: ComplianceResult };
 
 /** Rule ids in the order people read them: L2 before L10. */
 export const compareRuleIds = (a: string, b: string) => a.localeCompare(b, 'en', { numeric: true });
@@ -114,18 +115,19 @@ export function resultRows(results: ComplianceResult[], tenant: TenantConfig, da
     isCurrent: current.has(r),
     orgUnitId: r.subject.orgUnitId,
     personId: r.subject.personId,
-    body: JSON.stringify(r),
+    body: r,
   }));
 }
 
 const COLUMNS = ['rule_id', 'subject_type', 'subject_id', 'period_key', 'rule_rank', 'period_start', 'span_end', 'due', 'status', 'is_current', 'org_unit_id', 'person_id', 'body'];
 const ROWS_PER_INSERT = 2000;
+// `->>` gives a scalar as its SQL value and the body (an object) as its JSON text.
 const insertSql = sql.raw(`insert or replace into compliance_results (${COLUMNS.join(', ')}) select ${COLUMNS.map((_, i) => `value ->> ${i}`).join(', ')} from json_each(`);
 
 /**
  * `insert … select … where guard`: rows land only if the guard still holds inside the batch. Each
  * chunk of rows travels as one JSON array parameter that the database unpacks (json_each): over
- * HTTP that is one string to encode, not thirteen values a row.
+ * HTTP that is one string to encode (each result inside it once), not thirteen values a row.
  */
 function guardedInserts(db: Db, rows: ResultRow[], guard: SQL): BatchItem<'sqlite'>[] {
   const out: BatchItem<'sqlite'>[] = [];

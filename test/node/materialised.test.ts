@@ -88,7 +88,7 @@ describe.each([
     const norm = (rows: { k: string; status: string; current: boolean; body: unknown }[]) => rows.sort((a, b) => (key(a) < key(b) ? -1 : 1));
     return {
       stored: norm(stored.map((r) => ({ k: `${r.rule_id}|${r.subject_type}|${r.subject_id}|${r.period_key}`, status: r.status, current: !!r.is_current, body: JSON.parse(r.body) }))),
-      full: norm(full.map((r) => ({ k: `${r.ruleId}|${r.subjectType}|${r.subjectId}|${r.periodKey}`, status: r.status, current: r.isCurrent, body: JSON.parse(r.body) }))),
+      full: norm(full.map((r) => ({ k: `${r.ruleId}|${r.subjectType}|${r.subjectId}|${r.periodKey}`, status: r.status, current: r.isCurrent, body: JSON.parse(JSON.stringify(r.body)) }))),
     };
   }
 
