@@ -1,7 +1,7 @@
 import { orgUnits, people } from '../../db/schema.ts';
 import { flattenOrgUnits, type TenantConfig } from '../tenants/schema.ts';
 import { hashPassword, randomPassword } from '../lib/password.ts';
-import { ulid } from 'ulid';
+import { newId } from '../lib/ids.ts';
 import type { Db } from './client.ts';
 
 export interface ProvisionResult {
@@ -33,7 +33,7 @@ export async function provisionTenant(db: Db, tenant: TenantConfig, now: Date): 
   const created = await db
     .insert(people)
     .values({
-      id: ulid(),
+      id: newId(),
       name: `${tenant.name}管理员`,
       email: tenant.contactEmail.toLowerCase(),
       passwordHash: await hashPassword(password),

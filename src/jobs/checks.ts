@@ -4,7 +4,7 @@
  * The Workers cron, the Node scheduler, the API and the CLI all come here.
  */
 import { and, count, desc, eq, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
-import { ulid } from 'ulid';
+import { newId } from '../lib/ids.ts';
 import type { AppDeps } from '../env.ts';
 import type { Db } from '../db/client.ts';
 import type { TenantConfig } from '../tenants/schema.ts';
@@ -79,7 +79,7 @@ async function enqueue(db: Db, planned: PlannedEmail[], now: Date): Promise<Set<
   const at = now.toISOString();
   for (let i = 0; i < planned.length; i += 100) {
     const chunk = planned.slice(i, i + 100).map((p) => ({
-      id: ulid(),
+      id: newId(),
       key: p.key,
       kind: p.kind,
       ruleId: p.ruleId,
@@ -111,7 +111,7 @@ export function checkInstant(value: string | undefined, tz: string, now: Date): 
 /** A manual run is recorded like a scheduled one, so that the next run catches up from here. */
 export async function recordManualRun(db: Db, asOf: Date, now: Date, detail: string) {
   const at = now.toISOString();
-  await db.insert(jobRuns).values({ id: ulid(), job: 'daily-check', scheduledFor: asOf.toISOString(), startedAt: at, finishedAt: at, status: 'succeeded', detail }).onConflictDoNothing();
+  await db.insert(jobRuns).values({ id: newId(), job: 'daily-check', scheduledFor: asOf.toISOString(), startedAt: at, finishedAt: at, status: 'succeeded', detail }).onConflictDoNothing();
 }
 
 /**

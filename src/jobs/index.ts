@@ -4,7 +4,7 @@
  * Crons are in UTC: `0 0 * * *` is 08:00 Beijing time.
  */
 import { and, eq, or, sql } from 'drizzle-orm';
-import { ulid } from 'ulid';
+import { newId } from '../lib/ids.ts';
 import type { AppDeps } from '../env.ts';
 import type { Db } from '../db/client.ts';
 import type { TenantConfig } from '../tenants/schema.ts';
@@ -66,7 +66,7 @@ export async function runJobForTenant(deps: AppDeps, tenant: TenantConfig, job: 
   const now = () => deps.clock.now().toISOString();
   const claimed = await db
     .insert(jobRuns)
-    .values({ id: ulid(), job, scheduledFor: slot, startedAt: now(), status: 'running' })
+    .values({ id: newId(), job, scheduledFor: slot, startedAt: now(), status: 'running' })
     .onConflictDoUpdate({
       target: [jobRuns.job, jobRuns.scheduledFor],
       set: { status: 'running', startedAt: now(), finishedAt: null, detail: null },

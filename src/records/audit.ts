@@ -1,4 +1,4 @@
-import { ulid } from 'ulid';
+import { newId } from '../lib/ids.ts';
 import { sql } from 'drizzle-orm';
 import { auditLog } from '../../db/schema.ts';
 import type { Db } from '../db/client.ts';
@@ -42,7 +42,7 @@ export function diff(fields: Record<string, FieldSpec>, before: Record<string, u
 
 export function auditInsert(ctx: AuditContext, action: AuditAction, resource: string, recordId: string | null, changes?: unknown) {
   return ctx.db.insert(auditLog).values({
-    id: ulid(),
+    id: newId(),
     at: ctx.now.toISOString(),
     actorId: ctx.actorId,
     action,
@@ -60,6 +60,6 @@ export function auditInsert(ctx: AuditContext, action: AuditAction, resource: st
  */
 export function auditIfChanged(ctx: AuditContext, action: AuditAction, resource: string, recordId: string, changes: unknown) {
   return ctx.db.run(sql`insert into audit_log (id, at, actor_id, action, resource, record_id, request_id, changes)
-    select ${ulid()}, ${ctx.now.toISOString()}, ${ctx.actorId}, ${action}, ${resource}, ${recordId}, ${ctx.requestId}, ${JSON.stringify(changes)}
+    select ${newId()}, ${ctx.now.toISOString()}, ${ctx.actorId}, ${action}, ${resource}, ${recordId}, ${ctx.requestId}, ${JSON.stringify(changes)}
     where changes() > 0`);
 }

@@ -12,7 +12,7 @@ import type { AuthUser } from '../middleware/auth.ts';
 import { AppError, type FieldError } from '../lib/errors.ts';
 import { issuePath } from '../lib/valibot-zh.ts';
 import { bodySchemas, fromCell } from './fields.ts';
-import { resources, type ResourceDef } from './resources.ts';
+import { refTargets, resources, type ResourceDef } from './resources.ts';
 import { assertMayWrite } from './access.ts';
 import { auditInsert, type AuditContext } from './audit.ts';
 import type { TenantConfig } from '../tenants/schema.ts';
@@ -97,6 +97,10 @@ export function inFileTerms(errors: RowError[], written: Map<string, string> | u
 export async function validateRows(db: Db, user: AuthUser, tenant: Pick<TenantConfig, 'rules'>, def: ResourceDef, rows: { line: number; input: Row }[], onProgress?: (done: number, total: number) => void) {
   const { create } = bodySchemas(def.fields);
   const refs = refLookup(db, user, tenant);
+  // Every id the file names, looked up in a few queries rather than one per distinct id.
+  for (const [name, target] of Object.entries(refTargets)) {
+    if (name in def.fields) await refs.preload(target, rows.flatMap(({ input }) => (typeof input[name] === 'string' ? [input[name] as string] : [])));
+  }
   const prepared: Row[] = [];
   const errors: RowError[] = [];
   for (const [i, { line, input }] of rows.entries()) {

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import * as v from 'valibot';
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
-import { ulid } from 'ulid';
+import { newId } from '../lib/ids.ts';
 import { commitWrite } from '../middleware/idempotency.ts';
 import { auditContext, auditIfChanged, auditInsert, changedColumns } from '../records/audit.ts';
 import { isUniqueViolation } from '../db/errors.ts';
@@ -117,7 +117,7 @@ export const orgUnitRoutes = (deps: AppDeps) =>
       assertLevelFits(parent, body.level);
       const now = deps.clock.now().toISOString();
       const row: OrgUnitRow = {
-        id: body.id ?? `u-${ulid().toLowerCase()}`,
+        id: body.id ?? `u-${newId().toLowerCase()}`,
         name: body.name,
         level: body.level,
         type: body.type,

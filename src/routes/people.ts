@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { auditContext, auditIfChanged, auditInsert, changedColumns } from '../records/audit.ts';
 import * as v from 'valibot';
 import { and, asc, eq, gt, isNull, ne, sql, type SQL } from 'drizzle-orm';
-import { ulid } from 'ulid';
+import { newId } from '../lib/ids.ts';
 import { commitWrite } from '../middleware/idempotency.ts';
 import { isUniqueViolation } from '../db/errors.ts';
 import type { AppDeps, AppEnv } from '../env.ts';
@@ -113,7 +113,7 @@ async function newPersonRow(db: Db, body: NewPerson, now: Date): Promise<PersonR
   if (body.password && !body.email) throw new AppError('VALIDATION_FAILED', { fields: [{ path: 'email', message: '设置密码时必须填写邮箱' }] });
   const at = now.toISOString();
   const row: PersonRow = {
-    id: ulid(),
+    id: newId(),
     name: body.name,
     email: body.email ?? null,
     passwordHash: body.password ? await hashPassword(body.password) : null,

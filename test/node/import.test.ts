@@ -54,6 +54,21 @@ describe('import', () => {
     expect(((await (await upload('events', fixed)).json()) as Err).error.fields).toEqual([{ path: 'rows.4.组织ID', message: '组织ID不存在' }]);
   });
 
+  it('references are looked up 500 ids to a query: a file naming 603 distinct units, 600 of them missing, reports each missing one on its line, finds the known ones in either chunk, and writes nothing', async () => {
+    const before = await countRows(t, 'harbin', 'events');
+    const known = ['daoli', 'nangang', 'daowai'];
+    // nangang and daowai first appear after the 500th distinct id: found by the second query.
+    const unitOf = (i: number) => (i % 2 === 1 ? `gone-${i}` : i < 1100 ? 'daoli' : known[i % 3]);
+    const csv = ['orgUnitId,type,title,startDate', ...Array.from({ length: 1200 }, (_, i) => `${unitOf(i)},training,宣讲 ${i},2017-03-01`)].join('\n');
+    const res = await upload('events', csv);
+    expect(res.status).toBe(400);
+    const fields = ((await res.json()) as Err).error.fields;
+    // Row i is on line i + 2 (the header is line 1).
+    expect(fields.map((f) => f.path)).toEqual(Array.from({ length: 600 }, (_, k) => `rows.${2 * k + 3}.orgUnitId`));
+    expect(new Set(fields.map((f) => f.message))).toEqual(new Set(['组织ID不存在']));
+    expect(await countRows(t, 'harbin', 'events')).toBe(before);
+  });
+
   it('an unknown column is reported on line 1', async () => {
     const res = await upload('events', '组织ID,颜色\ndaoli,红\n');
     expect(((await res.json()) as Err).error.fields[0].path).toMatch(/^rows\.1\.颜色/);
