@@ -197,7 +197,7 @@ export const complianceRoutes = (deps: AppDeps) => {
   const list = async (
     c: Context<AppEnv>,
     q: { asOf?: string; rule?: string; status?: Status[]; limit: number; cursor?: number; format?: 'json' | 'csv' },
-    filter: { where: (day: string) => (SQL | undefined)[]; keep: (r: ComplianceResult) => boolean; current?: boolean; window?: { from: string; to: string }; scope?: Scope; exists?: () => BatchItem<'sqlite'> },
+    filter: { where: (day: string) => (SQL | undefined)[]; keep: (r: ComplianceResult) => boolean; current?: boolean; window?: { from: string; to: string }; scope?: Scope; subject?: () => BatchItem<'sqlite'> },
   ) => {
     const tenant = c.var.tenant;
     const scope = filter.scope ?? scopeOf(c);
@@ -207,17 +207,21 @@ export const complianceRoutes = (deps: AppDeps) => {
       const where = and(scopeSql(scope), ...filter.where(source.day), q.rule ? eq(R.ruleId, q.rule) : undefined);
       const db = c.var.db;
       const offset = q.format === 'csv' ? 0 : (q.cursor ?? 0);
-      // The subject's existence (when asked) is read in the same batch: one round trip for the whole answer.
       const page = () => db.select({ body: R.body }).from(R).where(and(where, statusIn)).orderBy(...storedOrder).limit(q.format === 'csv' ? -1 : q.limit).offset(offset);
-      const tally = () => db.select({ status: R.status, n: count() }).from(R).where(where).groupBy(R.status);
-      const exists = filter.exists;
-      const [rows, counts, found] = exists ? await readFresh(db, tenant, deps.clock.now(), () => [page(), tally(), exists()]) : [...(await readFresh(db, tenant, deps.clock.now(), () => [page(), tally()])), [true]];
-      if (!(found as unknown[]).length) throw notFound();
+      const subject = filter.subject;
+      if (subject) {
+        // One subject's whole list: it is read with its results (one round trip) and counted from them.
+        const [rows, found] = await readFresh(db, tenant, deps.clock.now(), () => [page(), subject()]);
+        if (!(found as unknown[]).length) throw notFound();
+        const items = rows.map(storedResult);
+        return { asOf: source.asOf, items, nextCursor: null, summary: summarise(items) };
+      }
+      const [rows, counts] = await readFresh(db, tenant, deps.clock.now(), () => [page(), db.select({ status: R.status, n: count() }).from(R).where(where).groupBy(R.status)]);
       const summary = summaryOf(counts);
       const total = q.status ? q.status.reduce((n, s) => n + (summary[s] ?? 0), 0) : Object.values(summary).reduce((a, b) => a + b, 0);
       return { asOf: source.asOf, items: rows.map(storedResult), nextCursor: nextOf(offset, q.limit, total), summary: q.status ? summaryOf(counts.filter((r) => q.status!.includes(r.status as Status))) : summary };
     }
-    if (filter.exists && !(await (filter.exists() as unknown as Promise<unknown[]>)).length) throw notFound();
+    if (filter.subject && !(await (filter.subject() as unknown as Promise<unknown[]>)).length) throw notFound();
     const visible = await scopeFilter(c, scope);
     const evaluated = await evaluateTenant(c.var.db, tenant, { asOf: source.asOf, ruleIds: q.rule ? [q.rule] : undefined, ...(filter.window && { window: filter.window }) });
     const chosen = filter.current ? currentResults(evaluated, localDate(source.asOf, tenant.timeZone)) : evaluated;
@@ -301,8 +305,8 @@ export const complianceRoutes = (deps: AppDeps) => {
     )
     .get('/compliance/people/:id', doc({ tag: '考核', summary: '一名人员的全部考核结果', ok: { schema: ListResult } }), validate('param', IdParam), validate('query', OneQuery), async (c) => {
       const { id } = c.req.valid('param');
-      const exists = () => c.var.db.select({ id: people.id }).from(people).where(and(eq(people.id, id), isNull(people.deletedAt), peopleScope(c.var.user)));
-      const out = await list(c, { asOf: c.req.valid('query').asOf, limit: 100_000 }, { scope: everything, exists, where: (day) => [lte(R.periodStart, day), eq(R.personId, id)], keep: (r) => r.subject.personId === id });
+      const subject = () => c.var.db.select({ id: people.id }).from(people).where(and(eq(people.id, id), isNull(people.deletedAt), peopleScope(c.var.user)));
+      const out = await list(c, { asOf: c.req.valid('query').asOf, limit: 100_000 }, { scope: everything, subject, where: (day) => [lte(R.periodStart, day), eq(R.personId, id)], keep: (r) => r.subject.personId === id });
       return c.json({ asOf: out.asOf.toISOString(), items: out.items.map(view), nextCursor: null, summary: out.summary });
     })
     .get('/compliance/org-units/:id', doc({ tag: '考核', summary: '一个组织的全部考核结果（含以其为对象的规则和其案件）', ok: { schema: ListResult } }), validate('param', IdParam), validate('query', OneQuery), async (c) => {
@@ -310,9 +314,9 @@ export const complianceRoutes = (deps: AppDeps) => {
       const user = c.var.user;
       // An admin opens any live unit; a supervisor hers and those below it; a member none.
       const mayOpen = user.access === 'admin' ? undefined : user.access === 'supervisor' && user.orgUnitId ? inSubtree(orgUnits.id, user.orgUnitId) : sql`0`;
-      const exists = () => c.var.db.select({ id: orgUnits.id }).from(orgUnits).where(and(eq(orgUnits.id, id), isNull(orgUnits.deletedAt), mayOpen));
+      const subject = () => c.var.db.select({ id: orgUnits.id }).from(orgUnits).where(and(eq(orgUnits.id, id), isNull(orgUnits.deletedAt), mayOpen));
       // The unit as a subject, its cases and, at the root, the federation's own results: all carry the unit, none is a person.
-      const out = await list(c, { asOf: c.req.valid('query').asOf, limit: 100_000 }, { scope: everything, exists, where: (day) => [lte(R.periodStart, day), ne(R.subjectType, 'person'), eq(R.orgUnitId, id)], keep: unitOnly(id) });
+      const out = await list(c, { asOf: c.req.valid('query').asOf, limit: 100_000 }, { scope: everything, subject, where: (day) => [lte(R.periodStart, day), ne(R.subjectType, 'person'), eq(R.orgUnitId, id)], keep: unitOnly(id) });
       return c.json({ asOf: out.asOf.toISOString(), items: out.items.map(view), nextCursor: null, summary: out.summary });
     })
     .get(
