@@ -8,10 +8,20 @@ import { format } from 'date-fns/format';
 
 export const isoNow = (d: Date) => d.toISOString();
 
-/** The calendar date an instant falls on in a time zone. */
+/**
+ * The calendar date an instant falls on in a time zone. Requests ask for the same day over and over
+ * (today), and a zone conversion is costly: the last day found per zone is kept with the instants it
+ * spans, and an instant inside them needs no conversion.
+ */
 export function localDate(instant: Date, tz: string): string {
-  return format(new TZDate(instant.getTime(), tz), 'yyyy-MM-dd');
+  const t = instant.getTime();
+  const known = lastDay.get(tz);
+  if (known && t >= known.from && t < known.to) return known.day;
+  const day = format(new TZDate(t, tz), 'yyyy-MM-dd');
+  lastDay.set(tz, { day, from: startOfLocalDay(day, tz).getTime(), to: endOfLocalDay(day, tz).getTime() });
+  return day;
 }
+const lastDay = new Map<string, { day: string; from: number; to: number }>();
 
 /** `2026-01-31 08:00` in the zone, for people to read. */
 export function localDateTime(instant: Date, tz: string): string {

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { endOfLocalDay, localDate, startOfLocalDay } from '../../src/lib/time.ts';
+
+/** The calendar date as the platform's own time-zone data gives it: the oracle, computed afresh each time. */
+const oracle = (t: number, tz: string) => new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(t));
+
+describe('localDate (remembers the last day per zone)', () => {
+  it('agrees with Intl at every day boundary ±1 ms, in Asia/Shanghai and across New York\'s DST changes, asked in an order that hits and misses what it remembers', () => {
+    const zones = ['Asia/Shanghai', 'America/New_York', 'UTC'];
+    const instants: number[] = [];
+    for (const tz of zones) {
+      for (const day of ['2026-03-07', '2026-03-08', '2026-03-09', '2026-11-01', '2026-11-02', '2026-12-31', '2027-01-01']) {
+        for (const edge of [startOfLocalDay(day, tz).getTime(), endOfLocalDay(day, tz).getTime()]) instants.push(edge - 1, edge, edge + 1);
+      }
+    }
+    // A fixed shuffle (no flakiness), each instant asked in every zone, twice.
+    let seed = 7;
+    const order = [...instants, ...instants].map((t) => ({ t, k: (seed = (seed * 48271) % 2147483647) })).sort((a, b) => a.k - b.k);
+    for (const { t } of order) for (const tz of zones) expect(localDate(new Date(t), tz), `${new Date(t).toISOString()} in ${tz}`).toBe(oracle(t, tz));
+  });
+
+  it('the last millisecond of a Beijing day is that day; the next is the next day', () => {
+    const end = endOfLocalDay('2026-12-07', 'Asia/Shanghai').getTime();
+    expect(new Date(end).toISOString()).toBe('2026-12-07T16:00:00.000Z');
+    expect(localDate(new Date(end - 1), 'Asia/Shanghai')).toBe('2026-12-07');
+    expect(localDate(new Date(end), 'Asia/Shanghai')).toBe('2026-12-08');
+    expect(localDate(new Date(end - 1), 'Asia/Shanghai')).toBe('2026-12-07');
+  });
+});
