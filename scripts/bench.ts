@@ -194,7 +194,7 @@ console.log(`P3 import of ${IMPORT_ROWS} diary entries (NDJSON, validated, audit
 figures.push({ id: 'P3', what: 'import ÷ raw batch insert', project: `${importRate.toFixed(0)} rows/s`, baseline: `${rawRate.toFixed(0)} rows/s`, ratio: importRate / rawRate, target: '≥ 0.5×', ok: importRate / rawRate >= 0.5 });
 
 /* ---- P4: the daily check's CPU, with the database in another process as on Workers ---- */
-// A new day: the check evaluates for its emails and brings the day's results up to date.
+// A new day at 08:00 (the 00:01 refresh did not run, the heavier case): the check brings the day's results up to date and plans from them.
 await raw.execute("update compliance_state set day = ''");
 raw.close();
 const hrana = await startChild(['scripts/bench/hrana.ts', file], {}, 'http://');

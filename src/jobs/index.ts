@@ -1,7 +1,7 @@
 /**
  * The cron table and the jobs it names. Workers' `scheduled` handler and the
  * Node scheduler both call runScheduled, so there is one piece of job code.
- * Crons are in UTC: `0 0 * * *` is 08:00 Beijing time.
+ * Crons are in UTC: `0 0 * * *` is 08:00 Beijing time, `1 16 * * *` 00:01.
  */
 import { and, eq, or, sql } from 'drizzle-orm';
 import { newId } from '../lib/ids.ts';
@@ -10,14 +10,16 @@ import type { Db } from '../db/client.ts';
 import type { TenantConfig } from '../tenants/schema.ts';
 import { jobRuns } from '../../db/schema.ts';
 import { deliverOutbox, runCheck } from './checks.ts';
+import { refreshCompliance } from '../rules/materialise.ts';
 import { errorKind } from '../lib/errors.ts';
 
-export type JobName = 'daily-check' | 'deliver-outbox';
+export type JobName = 'daily-check' | 'deliver-outbox' | 'refresh-results';
 
 /** Keep in step with `[triggers] crons` in wrangler.toml (a test compares them). */
 export const cronTable: Record<string, JobName> = {
   '0 0 * * *': 'daily-check',
   '*/10 * * * *': 'deliver-outbox',
+  '1 16 * * *': 'refresh-results',
 };
 
 export interface JobContext {
@@ -35,7 +37,7 @@ type Job = (ctx: JobContext) => Promise<string | void>;
 /** 08:00 Beijing time: evaluate as of the slot, queue reminders, notices, escalations and digests, deliver. */
 const dailyCheck: Job = async ({ deps, tenant, db, scheduledFor }) => {
   const out = await runCheck(deps, tenant, db, { asOf: scheduledFor });
-  return `since ${out.since}: planned ${out.planned}, queued ${out.enqueued}, sent ${out.delivery?.sent ?? 0}, retrying ${out.delivery?.retrying ?? 0}, waiting for SMTP ${out.delivery?.waiting ?? 0}`;
+  return `since ${out.since}, from the ${out.basis}: planned ${out.planned}, queued ${out.enqueued}, sent ${out.delivery?.sent ?? 0}, retrying ${out.delivery?.retrying ?? 0}, waiting for SMTP ${out.delivery?.waiting ?? 0}`;
 };
 
 /** Every 10 minutes: retry what is due in the outbox. Claims make it safe to run concurrently, so no run ledger. */
@@ -44,9 +46,19 @@ const deliver: Job = async ({ deps, tenant, db }) => {
   return `sent ${d.sent}, retrying ${d.retrying}, failed ${d.failed}`;
 };
 
+/**
+ * 00:01 Beijing time: the new day's materialised results, so that nobody's first page of the day
+ * waits for a full evaluation. A refresh that finds them fresh does nothing, so no run ledger.
+ */
+const refreshResults: Job = async ({ deps, tenant, db }) => {
+  const out = await refreshCompliance(db, tenant, deps.clock.now());
+  return `${out.mode} for ${out.day}: ${out.rows} results`;
+};
+
 const jobs: Record<JobName, { run: Job; ledger: boolean }> = {
   'daily-check': { run: dailyCheck, ledger: true },
   'deliver-outbox': { run: deliver, ledger: false },
+  'refresh-results': { run: refreshResults, ledger: false },
 };
 
 export type RunOutcome = { tenant: string; job: JobName; status: 'succeeded' | 'failed' | 'skipped'; detail?: string };
