@@ -11,7 +11,7 @@ import { evaluateTenant, type ComplianceResult } from '../rules/engine.ts';
 import { statuses, type Status } from '../rules/status.ts';
 import { peopleScope } from './people.ts';
 import { complianceResults, orgUnits, people } from '../../db/schema.ts';
-import { AHEAD_DAYS, compareRuleIds, endOfDayInstant, materialisedWindow, PAST_DAYS, readFresh, storedResult } from '../rules/materialise.ts';
+import { AHEAD_DAYS, compareRuleIds, endOfDayInstant, materialisedWindow, PAST_DAYS, readFresh, ruleCommons, storedResults } from '../rules/materialise.ts';
 import { requireAccess } from '../middleware/auth.ts';
 import { cellText, currentResults, heatmap, type Heatmap, type HeatResult } from '../rules/heatmap.ts';
 import { csvBody, csvResponse } from '../records/csv.ts';
@@ -213,13 +213,13 @@ export const complianceRoutes = (deps: AppDeps) => {
         // One subject's whole list: it is read with its results (one round trip) and counted from them.
         const [rows, found] = await readFresh(db, tenant, deps.clock.now(), () => [page(), subject()]);
         if (!(found as unknown[]).length) throw notFound();
-        const items = rows.map(storedResult);
+        const items = rows.map(storedResults(tenant));
         return { asOf: source.asOf, items, nextCursor: null, summary: summarise(items) };
       }
       const [rows, counts] = await readFresh(db, tenant, deps.clock.now(), () => [page(), db.select({ status: R.status, n: count() }).from(R).where(where).groupBy(R.status)]);
       const summary = summaryOf(counts);
       const total = q.status ? q.status.reduce((n, s) => n + (summary[s] ?? 0), 0) : Object.values(summary).reduce((a, b) => a + b, 0);
-      return { asOf: source.asOf, items: rows.map(storedResult), nextCursor: nextOf(offset, q.limit, total), summary: q.status ? summaryOf(counts.filter((r) => q.status!.includes(r.status as Status))) : summary };
+      return { asOf: source.asOf, items: rows.map(storedResults(tenant)), nextCursor: nextOf(offset, q.limit, total), summary: q.status ? summaryOf(counts.filter((r) => q.status!.includes(r.status as Status))) : summary };
     }
     if (filter.subject && !(await (filter.subject() as unknown as Promise<unknown[]>)).length) throw notFound();
     const visible = await scopeFilter(c, scope);
@@ -290,10 +290,11 @@ export const complianceRoutes = (deps: AppDeps) => {
         if (source.stored) {
           // Only what a cell needs, read from the stored rows without unpacking them.
           const [rows] = await readFresh(db, tenant, deps.clock.now(), () => [
-            db.select({ ruleId: R.ruleId, type: R.subjectType, orgUnitId: R.orgUnitId, status: R.status, title: sql<string>`json_extract(${R.body}, '$.title')`, label: sql<string>`json_extract(${R.body}, '$.period.label')` })
+            db.select({ ruleId: R.ruleId, type: R.subjectType, orgUnitId: R.orgUnitId, status: R.status, label: sql<string>`json_extract(${R.body}, '$.period.label')` })
               .from(R).where(and(scopeSql(scope), eq(R.isCurrent, true), lte(R.periodStart, source.day))),
           ]);
-          results = rows.map((r) => ({ ruleId: r.ruleId, title: r.title, status: r.status as Status, subject: { type: r.type, orgUnitId: r.orgUnitId }, period: { label: r.label } }));
+          const commons = ruleCommons(tenant);
+          results = rows.map((r) => ({ ruleId: r.ruleId, title: commons.get(r.ruleId)?.title ?? r.ruleId, status: r.status as Status, subject: { type: r.type, orgUnitId: r.orgUnitId }, period: { label: r.label } }));
         } else {
           const visible = await scopeFilter(c, scope);
           results = currentResults(await evaluateTenant(db, tenant, { asOf: source.asOf }), today).filter(visible);

@@ -92,7 +92,7 @@ export function planRefresh(rules: readonly Rule[], dirty: readonly Pick<DirtyRo
 }
 
 /** A stored result's columns; `body` is the result itself, written as its JSON text. */
-type ResultRow = Omit<typeof complianceResults.$inferInsert, 'body'> & { body: ComplianceResult };
+type ResultRow = Omit<typeof complianceResults.$inferInsert, 'body'> & { body: ReturnType<typeof storedBody> };
 
 /** Rule ids in the order people read them: L2 before L10. */
 export const compareRuleIds = (a: string, b: string) => a.localeCompare(b, 'en', { numeric: true });
@@ -115,8 +115,14 @@ export function resultRows(results: ComplianceResult[], tenant: TenantConfig, da
     isCurrent: current.has(r),
     orgUnitId: r.subject.orgUnitId,
     personId: r.subject.personId,
-    body: r,
+    body: storedBody(r),
   }));
+}
+
+/** What every result of a rule repeats (title, source, interpretation) stays out of its stored body: the config has it. */
+function storedBody(r: ComplianceResult): Omit<ComplianceResult, 'title' | 'source' | 'interpretation'> {
+  const { title: _title, source: _source, interpretation: _interpretation, ...rest } = r;
+  return rest;
 }
 
 const COLUMNS = ['rule_id', 'subject_type', 'subject_id', 'period_key', 'rule_rank', 'period_start', 'span_end', 'due', 'status', 'is_current', 'org_unit_id', 'person_id', 'body'];
@@ -217,5 +223,26 @@ export async function readFresh<T extends [BatchItem<'sqlite'>, ...BatchItem<'sq
   return db.batch(queries()) as Promise<BatchResponse<T>>;
 }
 
-/** A stored result as the engine made it. */
-export const storedResult = (row: { body: string }) => JSON.parse(row.body) as ComplianceResult;
+const ruleParts = new WeakMap<TenantConfig, Map<string, Pick<ComplianceResult, 'title' | 'source' | 'interpretation'>>>();
+/** Each rule's title, source and interpretation, as the engine puts them in its results. */
+export function ruleCommons(tenant: TenantConfig) {
+  let parts = ruleParts.get(tenant);
+  if (!parts) {
+    parts = new Map(tenant.rules.map((r) => [r.id, { title: r.title, source: r.source, ...(r.interpretation ? { interpretation: r.interpretation } : {}) }]));
+    ruleParts.set(tenant, parts);
+  }
+  return parts;
+}
+
+/**
+ * A stored result as the engine made it, keys in the engine's order: the body, with its rule's
+ * title, source and interpretation put back after `ruleId`. The rows are always of the config in
+ * force (a new config refreshes them all before anyone reads), so the rule is there.
+ */
+export function storedResults(tenant: TenantConfig) {
+  const commons = ruleCommons(tenant);
+  return (row: { body: string }): ComplianceResult => {
+    const { ruleId, ...rest } = JSON.parse(row.body) as ComplianceResult;
+    return { ruleId, ...commons.get(ruleId), ...rest } as ComplianceResult;
+  };
+}
