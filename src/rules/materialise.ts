@@ -20,6 +20,7 @@
 import { inArray, sql, type SQL } from 'drizzle-orm';
 import type { BatchItem, BatchResponse } from 'drizzle-orm/batch';
 import type { Db } from '../db/client.ts';
+import { insertJsonRows } from '../db/json-rows.ts';
 import type { TenantConfig } from '../tenants/schema.ts';
 import { recordKinds, type RecordKind } from '../domain/records.ts';
 import { addDays, endOfLocalDay, localDate, maxDate } from '../lib/time.ts';
@@ -125,25 +126,6 @@ function storedBody(r: ComplianceResult): Omit<ComplianceResult, 'title' | 'sour
   return rest;
 }
 
-const COLUMNS = ['rule_id', 'subject_type', 'subject_id', 'period_key', 'rule_rank', 'period_start', 'span_end', 'due', 'status', 'is_current', 'org_unit_id', 'person_id', 'body'];
-const ROWS_PER_INSERT = 2000;
-// `->>` gives a scalar as its SQL value and the body (an object) as its JSON text.
-const insertSql = sql.raw(`insert or replace into compliance_results (${COLUMNS.join(', ')}) select ${COLUMNS.map((_, i) => `value ->> ${i}`).join(', ')} from json_each(`);
-
-/**
- * `insert … select … where guard`: rows land only if the guard still holds inside the batch. Each
- * chunk of rows travels as one JSON array parameter that the database unpacks (json_each): over
- * HTTP that is one string to encode (each result inside it once), not thirteen values a row.
- */
-function guardedInserts(db: Db, rows: ResultRow[], guard: SQL): BatchItem<'sqlite'>[] {
-  const out: BatchItem<'sqlite'>[] = [];
-  for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
-    const values = JSON.stringify(rows.slice(i, i + ROWS_PER_INSERT).map((r) => [r.ruleId, r.subjectType, r.subjectId, r.periodKey, r.ruleRank, r.periodStart, r.spanEnd, r.due, r.status, r.isCurrent ? 1 : 0, r.orgUnitId, r.personId, r.body]));
-    out.push(db.run(sql`${insertSql}${values}) where ${guard}`));
-  }
-  return out;
-}
-
 export interface RefreshOutcome {
   /** fresh: nothing to do; partial: the touched rules and subjects; full: everything. */
   mode: 'fresh' | 'partial' | 'full';
@@ -203,7 +185,7 @@ export async function refreshKeeping(db: Db, tenant: TenantConfig, now: Date, op
           : sql`delete from compliance_results where rule_id = ${ruleId} and ${inArray(sql`subject_id`, ids)} and ${guard}`));
   // The state moves last: every statement before it sees the guard as it stood when the batch began.
   const stateMoves = db.update(complianceState).set({ day, configHash: hash, appliedSeq: seq, refreshedAt: new Date().toISOString() }).where(sql`id = 1 and applied_seq <= ${seq}`).returning({ id: complianceState.id });
-  const items: BatchItem<'sqlite'>[] = [...deletes, ...guardedInserts(db, rows, guard), stateMoves, db.run(sql`delete from compliance_dirty where seq <= ${seq}`)];
+  const items: BatchItem<'sqlite'>[] = [...deletes, ...insertJsonRows(db, complianceResults, rows, { orReplace: true, where: guard }), stateMoves, db.run(sql`delete from compliance_dirty where seq <= ${seq}`)];
   const answers = await db.batch(items as [BatchItem<'sqlite'>, ...BatchItem<'sqlite'>[]]);
   const moved = answers[items.length - 2] as { id: number }[];
   const outcome: RefreshOutcome = { mode: plan === 'full' ? 'full' : 'partial', day, rules: plan === 'full' ? tenant.rules.length : plan.size, rows: rows.length, applied: moved.length > 0 };

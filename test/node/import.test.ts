@@ -69,6 +69,26 @@ describe('import', () => {
     expect(await countRows(t, 'harbin', 'events')).toBe(before);
   });
 
+  it('an imported row is stored exactly as the same row POSTed: defaults for what the file leaves out (participants 0), booleans, categories, derived dates', async () => {
+    const row = { orgUnitId: 'daoli', type: 'training', title: '导入与新增一致', startDate: '2017-06-05' };
+    const imported = (await (await upload('events', JSON.stringify(row), 'application/x-ndjson')).json()) as { ids: string[] };
+    const posted = (await (await t.request('/v1/harbin/events', { method: 'POST', token: admin, json: row })).json()) as { id: string };
+    const household = { orgUnitId: 'daowai', address: '道外区某街2号', categories: ['left_behind'], hasMinor: true };
+    const importedHousehold = (await (await upload('households', JSON.stringify(household), 'application/x-ndjson')).json()) as { ids: string[] };
+    const postedHousehold = (await (await t.request('/v1/harbin/households', { method: 'POST', token: admin, json: household })).json()) as { id: string };
+    const read = async (path: string) => {
+      const { id, createdAt, updatedAt, ...rest } = (await (await t.request(path, { token: admin })).json()) as Record<string, unknown>;
+      expect([typeof id, typeof createdAt, typeof updatedAt]).toEqual(['string', 'string', 'string']);
+      return rest;
+    };
+    const event = await read(`/v1/harbin/events/${imported.ids[0]}`);
+    expect(event).toEqual(await read(`/v1/harbin/events/${posted.id}`));
+    expect([event.participants, event.endDate]).toEqual([0, '2017-06-05']);
+    const home = await read(`/v1/harbin/households/${importedHousehold.ids[0]}`);
+    expect(home).toEqual(await read(`/v1/harbin/households/${postedHousehold.id}`));
+    expect([home.categories, home.hasMinor]).toEqual([['left_behind'], true]);
+  });
+
   it('an unknown column is reported on line 1', async () => {
     const res = await upload('events', '组织ID,颜色\ndaoli,红\n');
     expect(((await res.json()) as Err).error.fields[0].path).toMatch(/^rows\.1\.颜色/);
