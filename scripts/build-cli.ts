@@ -3,9 +3,9 @@
  * dist/cli.mjs, so `npx grassroots …` starts in a few hundred milliseconds
  * instead of the seconds Node spends resolving drizzle-orm's and date-fns's
  * many modules one by one. Only the libSQL driver and its native binding stay
- * outside (they load a compiled addon). Run by `npm install` (prepare),
- * `npm start` and `npm test`; bin/grassroots.js uses the bundle only while it
- * is newer than every source file, and the TypeScript sources otherwise.
+ * outside (they load a compiled addon). Run by `npm install` (prepare), and
+ * by bin/grassroots.js when the bundle is older than a source file; without
+ * esbuild, bin/grassroots.js runs the TypeScript sources instead.
  */
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';

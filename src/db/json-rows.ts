@@ -10,7 +10,7 @@ import type { BatchItem } from 'drizzle-orm/batch';
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { Db } from './client.ts';
 
-export const JSON_ROWS_PER_STATEMENT = 2000;
+const JSON_ROWS_PER_STATEMENT = 2000;
 
 const plans = new WeakMap<SQLiteTable, { head: SQL; columns: [string, SQLiteColumn][] }>();
 function planOf(table: SQLiteTable, orReplace: boolean) {

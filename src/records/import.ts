@@ -17,7 +17,8 @@ import { refTargets, resources, type ResourceDef } from './resources.ts';
 import { assertMayWrite } from './access.ts';
 import { auditInsert, type AuditContext } from './audit.ts';
 import type { TenantConfig } from '../tenants/schema.ts';
-import { newRecordId, prepareRow, refLookup, storedRow } from './store.ts';
+import { prepareRow, refLookup, storedRow } from './store.ts';
+import { newId } from '../lib/ids.ts';
 import { BOM } from './csv.ts';
 import { auditLog as auditLogTable } from '../../db/schema.ts';
 import { insertJsonRows } from '../db/json-rows.ts';
@@ -130,14 +131,14 @@ export async function validateRows(db: Db, user: AuthUser, tenant: Pick<TenantCo
 /** The statements that store validated rows, an audit entry per record and one for the import. */
 export function importStatements(ctx: AuditContext, user: AuthUser, def: ResourceDef, prepared: Row[]): { items: BatchItem<'sqlite'>[]; ids: string[] } {
   const now = ctx.now.toISOString();
-  const importId = newRecordId();
+  const importId = newId();
   const records = prepared.map((row) => {
-    const r: Row = { ...storedRow(def, row), id: newRecordId(), createdBy: user.id, createdAt: now, updatedAt: now, deletedAt: null };
+    const r: Row = { ...storedRow(def, row), id: newId(), createdBy: user.id, createdAt: now, updatedAt: now, deletedAt: null };
     if (def.fields.submittedAt && !r.submittedAt) r.submittedAt = now;
     return r;
   });
   const changes = JSON.stringify({ import: importId });
-  const audits = records.map((r) => ({ id: newRecordId(), at: now, actorId: ctx.actorId, action: 'create', resource: def.path, recordId: String(r.id), requestId: ctx.requestId, changes }));
+  const audits = records.map((r) => ({ id: newId(), at: now, actorId: ctx.actorId, action: 'create', resource: def.path, recordId: String(r.id), requestId: ctx.requestId, changes }));
   const items: BatchItem<'sqlite'>[] = [
     ...insertJsonRows(ctx.db, def.table, records),
     ...insertJsonRows(ctx.db, auditLogTable, audits),

@@ -4,7 +4,6 @@
  * reference checks, redaction of sensitive fields.
  */
 import { and, inArray, isNull } from 'drizzle-orm';
-import { newId } from '../lib/ids.ts';
 import type { TenantConfig } from '../tenants/schema.ts';
 import { tenantMilestones } from '../rules/schema.ts';
 import * as s from '../../db/schema.ts';
@@ -103,4 +102,3 @@ export async function prepareRow(def: ResourceDef, user: AuthUser, refs: RefLook
   return { row, errors };
 }
 
-export const newRecordId = () => newId();

@@ -17,7 +17,8 @@ import { bodySchemas, type FieldSpec } from '../records/fields.ts';
 import type { ResourceDef } from '../records/resources.ts';
 import { assertMayWrite, readScope } from '../records/access.ts';
 import { auditContext, auditIfChanged, auditInsert, diff } from '../records/audit.ts';
-import { newRecordId, prepareRow, refLookup, storedRow, toView } from '../records/store.ts';
+import { prepareRow, refLookup, storedRow, toView } from '../records/store.ts';
+import { newId } from '../lib/ids.ts';
 import { csvResponse, toCsv } from '../records/csv.ts';
 import { commitWrite } from '../middleware/idempotency.ts';
 import { Id, IdParam } from './schemas.ts';
@@ -122,7 +123,7 @@ export function recordRoutes(def: ResourceDef, deps: AppDeps) {
         if (errors.length) throw new AppError('VALIDATION_FAILED', { fields: errors });
         await assertMayWrite(c.var.db, user, def, row);
         const now = deps.clock.now().toISOString();
-        const record: Row = { ...storedRow(def, row), id: newRecordId(), createdBy: user.id, createdAt: now, updatedAt: now, deletedAt: null };
+        const record: Row = { ...storedRow(def, row), id: newId(), createdBy: user.id, createdAt: now, updatedAt: now, deletedAt: null };
         if (def.fields.submittedAt && !record.submittedAt) record.submittedAt = now;
         const ctx = auditCtx(c);
         return commitWrite(c, [c.var.db.insert(t).values(record as never), auditInsert(ctx, 'create', def.path, String(record.id), diff(def.fields, null, row))], 201, toView(def, record, user));

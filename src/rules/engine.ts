@@ -122,6 +122,13 @@ function subjectsIn(list: Candidate[], p: Period, judgedFrom: JudgedFrom): Subje
 type Figures = Map<string, PartRow>;
 const figKey = (part: number, comp: string, subject: string, period: number) => `${part}|${comp}|${subject}|${period}`;
 
+/** What every result of a rule carries from the rule itself, right after its id: title, source, interpretation. */
+export const ruleParts = (rule: Rule): Pick<ComplianceResult, 'title' | 'source' | 'interpretation'> => ({
+  title: rule.title,
+  source: rule.source,
+  ...(rule.interpretation ? { interpretation: rule.interpretation } : {}),
+});
+
 export async function evaluateTenant(db: Db, tenant: TenantConfig, opts: EvaluateOptions): Promise<ComplianceResult[]> {
   const tz = tenant.timeZone;
   const today = localDate(opts.asOf, tz);
@@ -170,9 +177,7 @@ export async function evaluateTenant(db: Db, tenant: TenantConfig, opts: Evaluat
     }));
     const commons = periods.map((p: Period) => ({
       ruleId: rule.id,
-      title: rule.title,
-      source: rule.source,
-      ...(rule.interpretation ? { interpretation: rule.interpretation } : {}),
+      ...ruleParts(rule),
       period: { key: p.key, label: p.label, start: p.start, end: p.end },
       due: p.due,
       dueEndsAt: dayEnd(p.due),

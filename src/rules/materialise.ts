@@ -24,7 +24,7 @@ import { insertJsonRows } from '../db/json-rows.ts';
 import type { TenantConfig } from '../tenants/schema.ts';
 import { recordKinds, type RecordKind } from '../domain/records.ts';
 import { addDays, endOfLocalDay, localDate, maxDate } from '../lib/time.ts';
-import { evaluateTenant, type ComplianceResult } from './engine.ts';
+import { evaluateTenant, ruleParts, type ComplianceResult } from './engine.ts';
 import { currentResults } from './heatmap.ts';
 import type { Part, Rule } from './schema.ts';
 import { complianceResults, complianceState } from '../../db/schema.ts';
@@ -205,13 +205,13 @@ export async function readFresh<T extends [BatchItem<'sqlite'>, ...BatchItem<'sq
   return db.batch(queries()) as Promise<BatchResponse<T>>;
 }
 
-const ruleParts = new WeakMap<TenantConfig, Map<string, Pick<ComplianceResult, 'title' | 'source' | 'interpretation'>>>();
-/** Each rule's title, source and interpretation, as the engine puts them in its results. */
+const commonsByTenant = new WeakMap<TenantConfig, Map<string, Pick<ComplianceResult, 'title' | 'source' | 'interpretation'>>>();
+/** Each rule's title, source and interpretation, as the engine puts them in its results (ruleParts). */
 export function ruleCommons(tenant: TenantConfig) {
-  let parts = ruleParts.get(tenant);
+  let parts = commonsByTenant.get(tenant);
   if (!parts) {
-    parts = new Map(tenant.rules.map((r) => [r.id, { title: r.title, source: r.source, ...(r.interpretation ? { interpretation: r.interpretation } : {}) }]));
-    ruleParts.set(tenant, parts);
+    parts = new Map((tenant.rules as Rule[]).map((r) => [r.id, ruleParts(r)]));
+    commonsByTenant.set(tenant, parts);
   }
   return parts;
 }
