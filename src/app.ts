@@ -167,7 +167,7 @@ export function createApp(deps: AppDeps, opts: { assets?: MiddlewareHandler } = 
     if (appErr.status === 503) c.header('Retry-After', RETRY_AFTER_SECONDS);
     if (appErr.status === 429) c.header('Retry-After', String(deps.loginLimits.periodSeconds));
     if (appErr.status === 401) c.header('WWW-Authenticate', appErr.code === 'TOKEN_INVALID' ? 'Bearer realm="grassroots", error="invalid_token"' : 'Bearer realm="grassroots"');
-    return c.json(errorBody(appErr, c.var.lang ?? 'zh-CN', c.var.requestId ?? ''), appErr.status as 400);
+    return c.json(errorBody(appErr, c.get('lang') ?? 'zh-CN', c.get('requestId') ?? ''), appErr.status as 400);
   };
   const allowed = allowedMethods(app);
   app.notFound((c) => {
@@ -177,7 +177,7 @@ export function createApp(deps: AppDeps, opts: { assets?: MiddlewareHandler } = 
   });
   app.onError((err, c) => {
     const known = toAppError(err);
-    if (!known) deps.log.error('unhandled_error', { requestId: c.var.requestId, kind: errorKind(err), path: c.req.routePath });
+    if (!known) deps.log.error('unhandled_error', { requestId: c.get('requestId'), kind: errorKind(err), path: c.req.routePath });
     return reply(c, known ?? new AppError('INTERNAL'));
   });
   return app;

@@ -26,7 +26,8 @@
  *   awaits and could not be retried. Use `db.batch`.
  */
 import { DatabaseBusyError, isBusyError } from './errors.ts';
-import { createClient, LibsqlError, type Client, type Config, type InArgs, type InStatement, type ResultSet, type Transaction, type TransactionMode } from '@libsql/client';
+import { createLocalFileClient } from './local-file-client.ts';
+import { LibsqlError, type Client, type Config, type InArgs, type InStatement, type ResultSet, type Transaction, type TransactionMode } from '@libsql/client';
 
 export interface SharedFileOptions {
   /** How long the native busy handler may block one attempt (milliseconds). */
@@ -51,7 +52,7 @@ class SharedFileClient implements Client {
   }
 
   #open(): Client {
-    return createClient({ ...this.#config, timeout: this.#options.busyTimeoutMs });
+    return createLocalFileClient(this.#config.url, this.#options.busyTimeoutMs);
   }
 
   /**

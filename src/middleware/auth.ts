@@ -32,8 +32,8 @@ export const authMiddleware = (deps: AppDeps) =>
     if (!match) throw new AppError('TOKEN_INVALID');
     const claims = await verifyToken(deps.config, match[1], deps.clock.now());
     if (!claims) throw new AppError('TOKEN_INVALID');
-    if (claims.tenant !== c.var.tenant.id) throw new AppError('TENANT_MISMATCH');
-    const [person] = await sessionQuery(c.var.db).execute({ id: claims.sub });
+    if (claims.tenant !== c.get('tenant').id) throw new AppError('TENANT_MISMATCH');
+    const [person] = await sessionQuery(c.get('db')).execute({ id: claims.sub });
     // A changed password, an admin's reset or a removed login ends every earlier token.
     if (!person || !person.canLogIn || person.sessionVersion !== claims.ver) throw new AppError('TOKEN_INVALID');
     // A first login or an admin's reset: nothing but reading oneself and changing the password until it is changed.
@@ -59,6 +59,6 @@ function sessionQuery(db: Db) {
 /** Only these access roles may pass. */
 export const requireAccess = (...roles: AccessRole[]) =>
   createMiddleware<AppEnv>(async (c, next) => {
-    if (!roles.includes(c.var.user.access)) throw new AppError('FORBIDDEN');
+    if (!roles.includes(c.get('user').access)) throw new AppError('FORBIDDEN');
     await next();
   });

@@ -39,7 +39,7 @@ async function sha256(text: string): Promise<string> {
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-const keyOf = (c: Context<AppEnv>, key: string) => and(eq(idempotencyKeys.actorId, c.var.user.id), eq(idempotencyKeys.key, key));
+const keyOf = (c: Context<AppEnv>, key: string) => and(eq(idempotencyKeys.actorId, c.get('user').id), eq(idempotencyKeys.key, key));
 
 function replay(c: Context<AppEnv>, row: { status: number; response: string }) {
   return c.body(row.response, row.status as 200, { 'content-type': 'application/json; charset=UTF-8', 'idempotent-replayed': 'true' });
@@ -50,13 +50,13 @@ function replay(c: Context<AppEnv>, row: { status: number; response: string }) {
  * that holds it, waiting while that one is still running.
  */
 async function reserveOrReplay(c: Context<AppEnv>, deps: AppDeps, state: IdempotencyState): Promise<Response | undefined> {
-  const db = c.var.db;
+  const db = c.get('db');
   const deadline = Date.now() + WAIT_MS;
   for (let wait = 50; ; wait = Math.min(wait * 2, 400)) {
     const now = deps.clock.now();
     const reserved = await db
       .insert(idempotencyKeys)
-      .values({ actorId: c.var.user.id, key: state.key, method: c.req.method, path: c.req.path, bodyHash: state.bodyHash, status: PENDING, response: '', createdAt: now.toISOString() })
+      .values({ actorId: c.get('user').id, key: state.key, method: c.req.method, path: c.req.path, bodyHash: state.bodyHash, status: PENDING, response: '', createdAt: now.toISOString() })
       .onConflictDoNothing()
       .returning({ key: idempotencyKeys.key });
     if (reserved.length) return undefined;
@@ -89,14 +89,14 @@ export const idempotency = (deps: AppDeps) =>
       await next();
       ok = c.res.status >= 200 && c.res.status < 300;
       if (ok && !state.stored) {
-        await c.var.db
+        await c.get('db')
           .update(idempotencyKeys)
           .set({ status: c.res.status, response: await c.res.clone().text() })
           .where(and(keyOf(c, key), eq(idempotencyKeys.status, PENDING)));
       }
     } finally {
       // A failed request leaves nothing behind: its key may be used again.
-      if (!ok) await c.var.db.delete(idempotencyKeys).where(and(keyOf(c, key), eq(idempotencyKeys.status, PENDING))).catch(() => undefined);
+      if (!ok) await c.get('db').delete(idempotencyKeys).where(and(keyOf(c, key), eq(idempotencyKeys.status, PENDING))).catch(() => undefined);
     }
   });
 
@@ -106,8 +106,8 @@ export const idempotency = (deps: AppDeps) =>
  * response that a retry replays are never one without the other.
  */
 export async function commitWrite(c: Context<AppEnv>, items: BatchItem<'sqlite'>[], status: 200 | 201, body: unknown): Promise<Response> {
-  const db = c.var.db;
-  const idem = c.var.idempotency;
+  const db = c.get('db');
+  const idem = c.get('idempotency');
   const all = [...items];
   if (idem) {
     all.push(db.update(idempotencyKeys).set({ status, response: JSON.stringify(body) }).where(and(keyOf(c, idem.key), eq(idempotencyKeys.status, PENDING))));

@@ -11,10 +11,10 @@ import { errorKind } from '../lib/errors.ts';
 
 export const refreshAfterWrite = (deps: AppDeps): MiddlewareHandler<AppEnv> => async (c, next) => {
   await next();
-  if (c.req.method === 'GET' || c.req.method === 'HEAD' || c.res.status >= 400 || !c.var.db) return;
+  if (c.req.method === 'GET' || c.req.method === 'HEAD' || c.res.status >= 400 || !c.get('db')) return;
   try {
-    await refreshCompliance(c.var.db, c.var.tenant, deps.clock.now());
+    await refreshCompliance(c.get('db'), c.get('tenant'), deps.clock.now());
   } catch (e) {
-    deps.log.warn('compliance_refresh_failed', { tenant: c.var.tenant.id, kind: errorKind(e) });
+    deps.log.warn('compliance_refresh_failed', { tenant: c.get('tenant').id, kind: errorKind(e) });
   }
 };

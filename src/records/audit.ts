@@ -4,6 +4,7 @@ import { auditLog } from '../../db/schema.ts';
 import type { Db } from '../db/client.ts';
 import type { FieldSpec } from './fields.ts';
 import type { AppEnv } from '../env.ts';
+import type { Context } from 'hono';
 
 export type AuditAction = 'create' | 'update' | 'delete' | 'read' | 'import';
 
@@ -15,7 +16,7 @@ export interface AuditContext {
 }
 
 /** The audit context of a request: its database, who is acting, its request id, and now. */
-export const auditContext = (c: { var: AppEnv['Variables'] }, now: Date): AuditContext => ({ db: c.var.db, actorId: c.var.user.id, requestId: c.var.requestId, now });
+export const auditContext = (c: { get: Context<AppEnv>['get'] }, now: Date): AuditContext => ({ db: c.get('db'), actorId: c.get('user').id, requestId: c.get('requestId'), now });
 
 /** The listed columns of a row that differ before and after, as [before, after] (people, org units). */
 export function changedColumns<T extends object>(keys: readonly (keyof T & string)[], before: T | null, after: T): Record<string, [unknown, unknown]> {

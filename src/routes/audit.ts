@@ -38,7 +38,7 @@ export const auditRoutes = (_deps: AppDeps) =>
     validate('query', Query),
     async (c) => {
       const q = c.req.valid('query');
-      const tz = c.var.tenant.timeZone;
+      const tz = c.get('tenant').timeZone;
       const before = q.cursor;
       const conds: (SQL | undefined)[] = [
         q.resource ? eq(auditLog.resource, q.resource) : undefined,
@@ -49,7 +49,7 @@ export const auditRoutes = (_deps: AppDeps) =>
         q.to ? lt(auditLog.at, endOfLocalDay(q.to, tz).toISOString()) : undefined,
         before ? lt(auditLog.id, before) : undefined,
       ];
-      const rows = await c.var.db.select().from(auditLog).where(and(...conds)).orderBy(desc(auditLog.id)).limit(q.limit + 1);
+      const rows = await c.get('db').select().from(auditLog).where(and(...conds)).orderBy(desc(auditLog.id)).limit(q.limit + 1);
       const page = rows.slice(0, q.limit);
       return c.json({
         items: page.map((r) => ({ ...r, changes: r.changes ? JSON.parse(r.changes) : null })),

@@ -24,10 +24,10 @@ const ChangePasswordBody = v.strictObject({ currentPassword: v.pipe(v.string(), 
 async function checkAttemptLimits(deps: AppDeps, c: Context<AppEnv>, account: string) {
   const [byAddress, byAccount] = await Promise.all([
     deps.loginLimits.byAddress.limit({ key: `address:${deps.clientAddress(c)}` }),
-    deps.loginLimits.byAccount.limit({ key: `account:${c.var.tenant.id}:${account}` }),
+    deps.loginLimits.byAccount.limit({ key: `account:${c.get('tenant').id}:${account}` }),
   ]);
   if (!byAddress.success || !byAccount.success) {
-    deps.log.warn('attempts_limited', { tenant: c.var.tenant.id, by: byAddress.success ? 'account' : 'address', requestId: c.var.requestId });
+    deps.log.warn('attempts_limited', { tenant: c.get('tenant').id, by: byAddress.success ? 'account' : 'address', requestId: c.get('requestId') });
     throw new AppError('TOO_MANY_ATTEMPTS');
   }
 }
@@ -44,12 +44,12 @@ export const loginRoutes = (deps: AppDeps) =>
     async (c) => {
       const { email, password } = c.req.valid('json');
       await checkAttemptLimits(deps, c, email);
-      const person = await c.var.db.query.people.findFirst({ where: and(eq(people.email, email), isNull(people.deletedAt)) });
+      const person = await c.get('db').query.people.findFirst({ where: and(eq(people.email, email), isNull(people.deletedAt)) });
       const ok = await verifyPassword(password, person?.passwordHash ?? DUMMY_HASH);
-      if (person && !ok) deps.log.warn('login_failed', { tenant: c.var.tenant.id, person: person.id, requestId: c.var.requestId });
+      if (person && !ok) deps.log.warn('login_failed', { tenant: c.get('tenant').id, person: person.id, requestId: c.get('requestId') });
       if (!person || !person.passwordHash || !ok) throw new AppError('INVALID_CREDENTIALS');
-      const { token, expiresAt } = await signToken(deps.config, { sub: person.id, tenant: c.var.tenant.id, access: person.access, ver: person.sessionVersion }, deps.clock.now());
-      deps.log.info('login', { tenant: c.var.tenant.id, person: person.id, requestId: c.var.requestId });
+      const { token, expiresAt } = await signToken(deps.config, { sub: person.id, tenant: c.get('tenant').id, access: person.access, ver: person.sessionVersion }, deps.clock.now());
+      deps.log.info('login', { tenant: c.get('tenant').id, person: person.id, requestId: c.get('requestId') });
       return c.json({ token, tokenType: 'Bearer' as const, expiresAt: expiresAt.toISOString(), person: personView(person) });
     },
   );
@@ -58,7 +58,7 @@ export const loginRoutes = (deps: AppDeps) =>
 export const selfRoutes = (deps: AppDeps) =>
   new Hono<AppEnv>()
     .get('/me', doc({ tag: '认证', summary: '当前登录人', ok: { schema: PersonSchema } }), async (c) => {
-      const person = await c.var.db.query.people.findFirst({ where: eq(people.id, c.var.user.id) });
+      const person = await c.get('db').query.people.findFirst({ where: eq(people.id, c.get('user').id) });
       return c.json(personView(person!));
     })
     .post(
@@ -67,10 +67,10 @@ export const selfRoutes = (deps: AppDeps) =>
       validate('json', ChangePasswordBody),
       async (c) => {
         const { currentPassword, newPassword } = c.req.valid('json');
-        await checkAttemptLimits(deps, c, c.var.user.id);
-        const person = await c.var.db.query.people.findFirst({ where: eq(people.id, c.var.user.id) });
+        await checkAttemptLimits(deps, c, c.get('user').id);
+        const person = await c.get('db').query.people.findFirst({ where: eq(people.id, c.get('user').id) });
         if (!person?.passwordHash || !(await verifyPassword(currentPassword, person.passwordHash))) throw new AppError('INVALID_CREDENTIALS');
-        await c.var.db
+        await c.get('db')
           .update(people)
           .set({ passwordHash: await hashPassword(newPassword), mustChangePassword: false, sessionVersion: sql`${people.sessionVersion} + 1`, updatedAt: deps.clock.now().toISOString() })
           .where(eq(people.id, person.id));

@@ -57,9 +57,9 @@ export const checkRoutes = (deps: AppDeps) =>
       validate('json', RunBody),
       async (c) => {
         const body = c.req.valid('json');
-        const asOf = checkInstant(body.asOf, c.var.tenant.timeZone, deps.clock.now());
-        const out = await runCheck(deps, c.var.tenant, c.var.db, { asOf, dryRun: body.dryRun });
-        if (!body.dryRun) await recordManualRun(c.var.db, asOf, deps.clock.now(), 'manual (api)');
+        const asOf = checkInstant(body.asOf, c.get('tenant').timeZone, deps.clock.now());
+        const out = await runCheck(deps, c.get('tenant'), c.get('db'), { asOf, dryRun: body.dryRun });
+        if (!body.dryRun) await recordManualRun(c.get('db'), asOf, deps.clock.now(), 'manual (api)');
         return c.json(out);
       },
     )
@@ -69,7 +69,7 @@ export const checkRoutes = (deps: AppDeps) =>
       requireAccess('admin'),
       validate('json', v.strictObject({})),
       async (c) => {
-        const res = await refreshCompliance(c.var.db, c.var.tenant, deps.clock.now(), { full: true });
+        const res = await refreshCompliance(c.get('db'), c.get('tenant'), deps.clock.now(), { full: true });
         return c.json({ day: res.day, rules: res.rules, rows: res.rows });
       },
     )
@@ -82,18 +82,18 @@ export const checkRoutes = (deps: AppDeps) =>
         q.rule ? eq(outbox.ruleId, q.rule) : undefined,
         before ? lt(outbox.id, before) : undefined,
       ];
-      const rows = await c.var.db
+      const rows = await c.get('db')
         .select({ id: outbox.id, key: outbox.key, kind: outbox.kind, ruleId: outbox.ruleId, recipientEmail: outbox.recipientEmail, subject: outbox.subject, status: outbox.status, attempts: outbox.attempts, nextAttemptAt: outbox.nextAttemptAt, lastError: outbox.lastError, createdAt: outbox.createdAt, sentAt: outbox.sentAt })
         .from(outbox)
         .where(and(...conds))
         .orderBy(desc(outbox.id))
         .limit(q.limit + 1);
       const page = rows.slice(0, q.limit);
-      const transport = deps.mail(c.var.tenant);
+      const transport = deps.mail(c.get('tenant'));
       return c.json({ items: page, nextCursor: rows.length > q.limit ? encodeCursor(page[page.length - 1].id) : null, mail: { configured: !transport.unconfigured, transport: transport.describe } });
     })
     .post('/outbox/:id/retry', doc({ tag: '督办提醒', summary: '重新发送一封失败的邮件（管理员）', ok: { schema: OutboxEntry } }), requireAccess('admin'), validate('param', IdParam), async (c) => {
-      const [row] = await c.var.db
+      const [row] = await c.get('db')
         .update(outbox)
         .set({ status: 'pending', attempts: 0, nextAttemptAt: deps.clock.now().toISOString() })
         .where(and(eq(outbox.id, c.req.valid('param').id), eq(outbox.status, 'failed')))

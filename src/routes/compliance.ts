@@ -113,7 +113,7 @@ function sourceOf(asOfParam: string | undefined, tz: string, now: Date, window?:
 /** The results the caller may see: admins all; supervisors their subtree and themselves; members themselves. */
 type Scope = { all: true } | { all: false; personId: string; subtreeOf: string | null };
 function scopeOf(c: Context<AppEnv>): Scope {
-  const user = c.var.user;
+  const user = c.get('user');
   if (user.access === 'admin') return { all: true };
   return { all: false, personId: user.id, subtreeOf: user.access === 'supervisor' && user.orgUnitId ? user.orgUnitId : null };
 }
@@ -122,7 +122,7 @@ function scopeOf(c: Context<AppEnv>): Scope {
 async function scopeFilter(c: Context<AppEnv>, scope: Scope): Promise<(r: ComplianceResult) => boolean> {
   if (scope.all) return () => true;
   // The federation's own results carry its root unit, so they are within the root's subtree only.
-  const units = new Set(scope.subtreeOf ? await subtreeIds(c.var.db, scope.subtreeOf) : []);
+  const units = new Set(scope.subtreeOf ? await subtreeIds(c.get('db'), scope.subtreeOf) : []);
   return (r) => r.subject.personId === scope.personId || (r.subject.orgUnitId !== null && units.has(r.subject.orgUnitId));
 }
 
@@ -199,13 +199,13 @@ export const complianceRoutes = (deps: AppDeps) => {
     q: { asOf?: string; rule?: string; status?: Status[]; limit: number; cursor?: number; format?: 'json' | 'csv' },
     filter: { where: (day: string) => (SQL | undefined)[]; keep: (r: ComplianceResult) => boolean; current?: boolean; window?: { from: string; to: string }; scope?: Scope; subject?: () => BatchItem<'sqlite'> },
   ) => {
-    const tenant = c.var.tenant;
+    const tenant = c.get('tenant');
     const scope = filter.scope ?? scopeOf(c);
     const source = sourceOf(q.asOf, tenant.timeZone, deps.clock.now(), filter.window);
     const statusIn = q.status && inArray(R.status, q.status);
     if (source.stored) {
       const where = and(scopeSql(scope), ...filter.where(source.day), q.rule ? eq(R.ruleId, q.rule) : undefined);
-      const db = c.var.db;
+      const db = c.get('db');
       const offset = q.format === 'csv' ? 0 : (q.cursor ?? 0);
       const page = () => db.select({ body: R.body }).from(R).where(and(where, statusIn)).orderBy(...storedOrder).limit(q.format === 'csv' ? -1 : q.limit).offset(offset);
       const subject = filter.subject;
@@ -223,7 +223,7 @@ export const complianceRoutes = (deps: AppDeps) => {
     }
     if (filter.subject && !(await (filter.subject() as unknown as Promise<unknown[]>)).length) throw notFound();
     const visible = await scopeFilter(c, scope);
-    const evaluated = await evaluateTenant(c.var.db, tenant, { asOf: source.asOf, ruleIds: q.rule ? [q.rule] : undefined, ...(filter.window && { window: filter.window }) });
+    const evaluated = await evaluateTenant(c.get('db'), tenant, { asOf: source.asOf, ruleIds: q.rule ? [q.rule] : undefined, ...(filter.window && { window: filter.window }) });
     const chosen = filter.current ? currentResults(evaluated, localDate(source.asOf, tenant.timeZone)) : evaluated;
     const results = chosen.filter(visible).filter(filter.keep).filter((r) => !q.status || q.status.includes(r.status)).sort(order);
     const { page, nextCursor } = q.format === 'csv' ? { page: results, nextCursor: null } : pageOfResults(results, q.cursor, q.limit);
@@ -234,7 +234,7 @@ export const complianceRoutes = (deps: AppDeps) => {
   const unitOnly = (unitId: string) => (r: ComplianceResult) => r.subject.type !== 'person' && r.subject.orgUnitId === unitId;
   return new Hono<AppEnv>()
     .get('/rules', doc({ tag: '考核', summary: '本妇联的考核规则（含文件出处和解释）', ok: { schema: v.object({ items: v.array(v.unknown()), campaigns: v.array(v.unknown()) }) } }), (c) =>
-      c.json({ items: c.var.tenant.rules, campaigns: c.var.tenant.campaigns }),
+      c.json({ items: c.get('tenant').rules, campaigns: c.get('tenant').campaigns }),
     )
     .get(
       '/compliance',
@@ -242,9 +242,9 @@ export const complianceRoutes = (deps: AppDeps) => {
       validate('query', ComplianceQuery),
       async (c) => {
         const q = c.req.valid('query');
-        const tenant = c.var.tenant;
+        const tenant = c.get('tenant');
         // Under a unit: the units below it too, but not the federation's own results (those sit at the root only, directly).
-        const unitSet = q.orgUnit && q.direct !== 'true' ? new Set(await subtreeIds(c.var.db, q.orgUnit)) : undefined;
+        const unitSet = q.orgUnit && q.direct !== 'true' ? new Set(await subtreeIds(c.get('db'), q.orgUnit)) : undefined;
         const out = await list(c, q, {
           current: q.period === 'current',
           where: (day) => [
@@ -274,12 +274,12 @@ export const complianceRoutes = (deps: AppDeps) => {
       validate('query', HeatmapQuery),
       async (c) => {
         const q = c.req.valid('query');
-        const tenant = c.var.tenant;
-        const user = c.var.user;
+        const tenant = c.get('tenant');
+        const user = c.get('user');
         const scopeRoot = user.access === 'admin' ? tenant.orgUnits.id : user.orgUnitId;
         if (!scopeRoot) throw forbidden();
         const rootId = q.orgUnit ?? scopeRoot;
-        const db = c.var.db;
+        const db = c.get('db');
         const units = await db.select({ id: orgUnits.id, name: orgUnits.name, parentId: orgUnits.parentId, sortOrder: orgUnits.sortOrder }).from(orgUnits).where(isNull(orgUnits.deletedAt));
         const path = pathBetween(units, scopeRoot, rootId);
         if (!path) throw notFound();
@@ -306,16 +306,16 @@ export const complianceRoutes = (deps: AppDeps) => {
     )
     .get('/compliance/people/:id', doc({ tag: '考核', summary: '一名人员的全部考核结果', ok: { schema: ListResult } }), validate('param', IdParam), validate('query', OneQuery), async (c) => {
       const { id } = c.req.valid('param');
-      const subject = () => c.var.db.select({ id: people.id }).from(people).where(and(eq(people.id, id), isNull(people.deletedAt), peopleScope(c.var.user)));
+      const subject = () => c.get('db').select({ id: people.id }).from(people).where(and(eq(people.id, id), isNull(people.deletedAt), peopleScope(c.get('user'))));
       const out = await list(c, { asOf: c.req.valid('query').asOf, limit: 100_000 }, { scope: everything, subject, where: (day) => [lte(R.periodStart, day), eq(R.personId, id)], keep: (r) => r.subject.personId === id });
       return c.json({ asOf: out.asOf.toISOString(), items: out.items.map(view), nextCursor: null, summary: out.summary });
     })
     .get('/compliance/org-units/:id', doc({ tag: '考核', summary: '一个组织的全部考核结果（含以其为对象的规则和其案件）', ok: { schema: ListResult } }), validate('param', IdParam), validate('query', OneQuery), async (c) => {
       const { id } = c.req.valid('param');
-      const user = c.var.user;
+      const user = c.get('user');
       // An admin opens any live unit; a supervisor hers and those below it; a member none.
       const mayOpen = user.access === 'admin' ? undefined : user.access === 'supervisor' && user.orgUnitId ? inSubtree(orgUnits.id, user.orgUnitId) : sql`0`;
-      const subject = () => c.var.db.select({ id: orgUnits.id }).from(orgUnits).where(and(eq(orgUnits.id, id), isNull(orgUnits.deletedAt), mayOpen));
+      const subject = () => c.get('db').select({ id: orgUnits.id }).from(orgUnits).where(and(eq(orgUnits.id, id), isNull(orgUnits.deletedAt), mayOpen));
       // The unit as a subject, its cases and, at the root, the federation's own results: all carry the unit, none is a person.
       const out = await list(c, { asOf: c.req.valid('query').asOf, limit: 100_000 }, { scope: everything, subject, where: (day) => [lte(R.periodStart, day), ne(R.subjectType, 'person'), eq(R.orgUnitId, id)], keep: unitOnly(id) });
       return c.json({ asOf: out.asOf.toISOString(), items: out.items.map(view), nextCursor: null, summary: out.summary });
@@ -331,8 +331,8 @@ export const complianceRoutes = (deps: AppDeps) => {
           where: () => [gte(R.due, q.from), lte(R.due, q.to)],
           keep: (r) => r.due >= q.from && r.due <= q.to,
         });
-        if (q.format === 'csv') return csvResponse(c, 'deadlines', `期限-${c.var.tenant.name}-${q.from}至${q.to}`, complianceCsv(out.items));
-        return c.json({ asOf: out.asOf.toISOString(), today: localDate(out.asOf, c.var.tenant.timeZone), items: out.items.map(view), nextCursor: out.nextCursor });
+        if (q.format === 'csv') return csvResponse(c, 'deadlines', `期限-${c.get('tenant').name}-${q.from}至${q.to}`, complianceCsv(out.items));
+        return c.json({ asOf: out.asOf.toISOString(), today: localDate(out.asOf, c.get('tenant').timeZone), items: out.items.map(view), nextCursor: out.nextCursor });
       },
     );
 };

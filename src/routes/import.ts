@@ -30,12 +30,12 @@ export const importRoutes = (deps: AppDeps) =>
       const format = type === 'text/csv' ? 'csv' : type === 'application/x-ndjson' || type === 'application/ndjson' ? 'ndjson' : undefined;
       if (!format) throw new AppError('UNSUPPORTED_MEDIA_TYPE', { detail: { zh: '请以 text/csv 或 application/x-ndjson 上传', en: 'Send text/csv or application/x-ndjson' } });
       const parsed = parseRows(def, format, await c.req.text());
-      const { prepared, errors } = await validateRows(c.var.db, c.var.user, c.var.tenant, def, parsed.rows);
+      const { prepared, errors } = await validateRows(c.get('db'), c.get('user'), c.get('tenant'), def, parsed.rows);
       const all = inFileTerms([...parsed.errors, ...errors], parsed.written).sort((a, b) => a.line - b.line);
       if (all.length) throw new AppError('VALIDATION_FAILED', { fields: rowFieldErrors(all), detail: { zh: `有 ${new Set(all.map((e) => e.line)).size} 行不合格，未导入任何记录`, en: `${new Set(all.map((e) => e.line)).size} rows are invalid; nothing was imported` } });
       if (!prepared.length) throw new AppError('VALIDATION_FAILED', { detail: { zh: '文件中没有记录', en: 'The file has no rows' } });
       const now = deps.clock.now();
-      const { items, ids } = importStatements({ db: c.var.db, actorId: c.var.user.id, requestId: c.var.requestId, now }, c.var.user, def, prepared);
+      const { items, ids } = importStatements({ db: c.get('db'), actorId: c.get('user').id, requestId: c.get('requestId'), now }, c.get('user'), def, prepared);
       return commitWrite(c, items, 201, { resource: def.path, imported: ids.length, ids });
     },
   );

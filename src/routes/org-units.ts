@@ -87,13 +87,13 @@ export function buildTree(rows: OrgUnitRow[]): OrgUnitTree[] {
 export const orgUnitRoutes = (deps: AppDeps) =>
   new Hono<AppEnv>()
     .get('/', doc({ tag: '组织', summary: '组织树（?flat=true 为平铺列表）', ok: { schema: v.object({ items: v.array(OrgUnitTreeSchema) }) } }), validate('query', TreeQuery), async (c) => {
-      const rows = await c.var.db.select().from(orgUnits).where(isNull(orgUnits.deletedAt)).orderBy(asc(orgUnits.sortOrder), asc(orgUnits.id));
+      const rows = await c.get('db').select().from(orgUnits).where(isNull(orgUnits.deletedAt)).orderBy(asc(orgUnits.sortOrder), asc(orgUnits.id));
       if (c.req.valid('query').flat === 'true') return c.json({ items: rows.map((r) => ({ ...orgUnitView(r), children: [] })) });
       return c.json({ items: buildTree(rows) });
     })
     .get('/:id', doc({ tag: '组织', summary: '查看一个组织及其上级路径、下级', ok: { schema: OneResult } }), validate('param', IdParam), async (c) => {
       const { id } = c.req.valid('param');
-      const db = c.var.db;
+      const db = c.get('db');
       const unit = await liveUnit(db, id);
       if (!unit) throw notFound();
       const [path, children] = await Promise.all([
@@ -111,7 +111,7 @@ export const orgUnitRoutes = (deps: AppDeps) =>
     })
     .post('/', doc({ tag: '组织', summary: '新增组织（管理员）', ok: { status: 201, schema: OrgUnitSchema } }), requireAccess('admin'), validate('json', CreateBody), async (c) => {
       const body = c.req.valid('json');
-      const db = c.var.db;
+      const db = c.get('db');
       const parent = await liveUnit(db, body.parentId);
       if (!parent) throw new AppError('VALIDATION_FAILED', { fields: [{ path: 'parentId', message: '上级组织不存在' }] });
       assertLevelFits(parent, body.level);
@@ -138,7 +138,7 @@ export const orgUnitRoutes = (deps: AppDeps) =>
     .patch('/:id', doc({ tag: '组织', summary: '修改组织（管理员）', ok: { schema: OrgUnitSchema } }), requireAccess('admin'), validate('param', IdParam), validate('json', UpdateBody), async (c) => {
       const { id } = c.req.valid('param');
       const body = c.req.valid('json');
-      const db = c.var.db;
+      const db = c.get('db');
       const unit = await liveUnit(db, id);
       if (!unit) throw notFound();
       const parentId = body.parentId ?? unit.parentId;
@@ -153,7 +153,7 @@ export const orgUnitRoutes = (deps: AppDeps) =>
       }
       const { effectiveFrom, ...fields } = body;
       const moves = body.parentId !== undefined && body.parentId !== unit.parentId;
-      const history = moves ? await parentChange(db, unit, body.parentId!, effectiveFrom ?? localDate(deps.clock.now(), c.var.tenant.timeZone)) : [];
+      const history = moves ? await parentChange(db, unit, body.parentId!, effectiveFrom ?? localDate(deps.clock.now(), c.get('tenant').timeZone)) : [];
       const [[updated]] = await db.batch([
         db
           .update(orgUnits)
@@ -169,7 +169,7 @@ export const orgUnitRoutes = (deps: AppDeps) =>
     })
     .delete('/:id', doc({ tag: '组织', summary: '删除组织（管理员，须无下级组织和人员）', ok: { status: 204 } }), requireAccess('admin'), validate('param', IdParam), async (c) => {
       const { id } = c.req.valid('param');
-      const db = c.var.db;
+      const db = c.get('db');
       const unit = await liveUnit(db, id);
       if (!unit) throw notFound();
       if (!unit.parentId) throw conflict('根组织不能删除', 'The root unit cannot be deleted');
@@ -189,7 +189,7 @@ export const orgUnitRoutes = (deps: AppDeps) =>
           .returning({ id: orgUnits.id }),
         auditIfChanged(auditContext(c, deps.clock.now()), 'delete', 'org-units', id, {}),
         // Ends its place in the tree today, only if the guarded delete above happened.
-        parentClose(db, id, localDate(deps.clock.now(), c.var.tenant.timeZone)),
+        parentClose(db, id, localDate(deps.clock.now(), c.get('tenant').timeZone)),
       ]);
       if (!deleted.length) throw conflict('该组织下仍有下级组织或人员，不能删除', 'The unit still has child units or people');
       return c.body(null, 204);

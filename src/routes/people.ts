@@ -151,13 +151,13 @@ export const peopleRoutes = (deps: AppDeps) =>
     .get('/', doc({ tag: '人员', summary: '人员列表（按权限范围）', ok: { schema: pageOf(PersonSchema) } }), validate('query', ListQuery), async (c) => {
       const q = c.req.valid('query');
       const after = q.format === 'csv' ? undefined : q.cursor;
-      const rows = await c.var.db
+      const rows = await c.get('db')
         .select()
         .from(people)
         .where(
           and(
             isNull(people.deletedAt),
-            peopleScope(c.var.user),
+            peopleScope(c.get('user')),
             q.orgUnit ? eq(people.orgUnitId, q.orgUnit) : undefined,
             q.duty ? eq(people.duty, q.duty) : undefined,
             q.access ? eq(people.access, q.access) : undefined,
@@ -175,15 +175,15 @@ export const peopleRoutes = (deps: AppDeps) =>
     })
     .get('/:id', doc({ tag: '人员', summary: '查看一名人员' , ok: { schema: PersonSchema } }), validate('param', IdParam), async (c) => {
       const { id } = c.req.valid('param');
-      const row = await c.var.db.query.people.findFirst({ where: and(eq(people.id, id), isNull(people.deletedAt), peopleScope(c.var.user)) });
+      const row = await c.get('db').query.people.findFirst({ where: and(eq(people.id, id), isNull(people.deletedAt), peopleScope(c.get('user'))) });
       if (!row) throw notFound();
       return c.json(personView(row));
     })
     .post('/', doc({ tag: '人员', summary: '新增人员（管理员）', ok: { status: 201, schema: PersonSchema } }), requireAccess('admin'), validate('json', CreatePersonBody), async (c) => {
       const body = c.req.valid('json');
-      const row = await newPersonRow(c.var.db, body, deps.clock.now());
+      const row = await newPersonRow(c.get('db'), body, deps.clock.now());
       try {
-        return await commitWrite(c, [...personInserts(c.var.db, row, body.dutyFrom), auditInsert(auditContext(c, deps.clock.now()), 'create', 'people', row.id, personChanges(null, row))], 201, personView(row));
+        return await commitWrite(c, [...personInserts(c.get('db'), row, body.dutyFrom), auditInsert(auditContext(c, deps.clock.now()), 'create', 'people', row.id, personChanges(null, row))], 201, personView(row));
       } catch (e) {
         if (isUniqueViolation(e)) throw emailTaken();
         throw e;
@@ -192,7 +192,7 @@ export const peopleRoutes = (deps: AppDeps) =>
     .patch('/:id', doc({ tag: '人员', summary: '修改人员（管理员）', ok: { schema: PersonSchema } }), requireAccess('admin'), validate('param', IdParam), validate('json', UpdateBody), async (c) => {
       const { id } = c.req.valid('param');
       const body = c.req.valid('json');
-      const db = c.var.db;
+      const db = c.get('db');
       const current = await db.query.people.findFirst({ where: and(eq(people.id, id), isNull(people.deletedAt)) });
       if (!current) throw notFound();
       await assertOrgUnit(db, body.orgUnitId);
@@ -214,7 +214,7 @@ export const peopleRoutes = (deps: AppDeps) =>
       // A move to another unit or duty is recorded from its effective day, never overwritten.
       const next = { orgUnitId: body.orgUnitId === undefined ? current.orgUnitId : body.orgUnitId, duty: body.duty === undefined ? current.duty : body.duty };
       const moves = next.orgUnitId !== current.orgUnitId || next.duty !== current.duty;
-      const effectiveFrom = body.effectiveFrom ?? localDate(deps.clock.now(), c.var.tenant.timeZone);
+      const effectiveFrom = body.effectiveFrom ?? localDate(deps.clock.now(), c.get('tenant').timeZone);
       const history = moves ? await assignmentChange(db, current, next, effectiveFrom, changes.updatedAt!) : [];
       let updated: PersonRow[];
       try {
@@ -240,8 +240,8 @@ export const peopleRoutes = (deps: AppDeps) =>
     })
     .delete('/:id', doc({ tag: '人员', summary: '删除人员（管理员，软删除）', ok: { status: 204 } }), requireAccess('admin'), validate('param', IdParam), async (c) => {
       const { id } = c.req.valid('param');
-      if (id === c.var.user.id) throw conflict('不能删除自己', 'You cannot delete yourself');
-      const db = c.var.db;
+      if (id === c.get('user').id) throw conflict('不能删除自己', 'You cannot delete yourself');
+      const db = c.get('db');
       const current = await db.query.people.findFirst({ columns: { id: true }, where: and(eq(people.id, id), isNull(people.deletedAt)) });
       if (!current) throw notFound();
       // Her assignment ends today; her past results stay (judged on the people of each period).
@@ -249,16 +249,16 @@ export const peopleRoutes = (deps: AppDeps) =>
         db
           .update(people)
           .set({ deletedAt: deps.clock.now().toISOString(), updatedAt: deps.clock.now().toISOString() })
-          .where(and(eq(people.id, id), isNull(people.deletedAt), ne(people.id, c.var.user.id))),
+          .where(and(eq(people.id, id), isNull(people.deletedAt), ne(people.id, c.get('user').id))),
         auditIfChanged(auditContext(c, deps.clock.now()), 'delete', 'people', id, {}),
-        assignmentClose(db, id, localDate(deps.clock.now(), c.var.tenant.timeZone)),
+        assignmentClose(db, id, localDate(deps.clock.now(), c.get('tenant').timeZone)),
       ]);
       return c.body(null, 204);
     })
     .get('/:id/history', doc({ tag: '人员', summary: '任职历史（组织与职务的变动，按开始日期）', ok: { schema: v.object({ items: v.array(AssignmentSchema) }) } }), validate('param', IdParam), async (c) => {
       const { id } = c.req.valid('param');
-      const row = await c.var.db.query.people.findFirst({ columns: { id: true }, where: and(eq(people.id, id), isNull(people.deletedAt), peopleScope(c.var.user)) });
+      const row = await c.get('db').query.people.findFirst({ columns: { id: true }, where: and(eq(people.id, id), isNull(people.deletedAt), peopleScope(c.get('user'))) });
       if (!row) throw notFound();
-      const items = await assignmentsOf(c.var.db, id);
+      const items = await assignmentsOf(c.get('db'), id);
       return c.json({ items: items.map((a) => ({ orgUnitId: a.orgUnitId, duty: a.duty, from: a.fromDate, to: a.toDate })) });
     });

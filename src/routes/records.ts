@@ -3,7 +3,7 @@
  * src/records/resources.ts: list (filters, cursor, CSV export), get, create,
  * update, soft delete. Every write is audited in the same transaction.
  */
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import * as v from 'valibot';
 import { and, asc, eq, gt, gte, isNull, lte, lt, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
@@ -23,6 +23,7 @@ import { csvResponse, toCsv } from '../records/csv.ts';
 import { commitWrite } from '../middleware/idempotency.ts';
 import { Id, IdParam } from './schemas.ts';
 import { CalendarDate } from '../lib/dates.ts';
+import { tableRows } from '../db/table-rows.ts';
 
 type Row = Record<string, unknown>;
 export const EXPORT_MAX_ROWS = 100_000;
@@ -68,10 +69,10 @@ export function recordRoutes(def: ResourceDef, deps: AppDeps) {
   const ListQuery = listQuerySchema(def);
   const tag = def.label;
 
-  const auditCtx = (c: { var: AppEnv['Variables'] }) => auditContext(c, deps.clock.now());
+  const auditCtx = (c: { get: Context<AppEnv>['get'] }) => auditContext(c, deps.clock.now());
   const isSensitiveRead = (row: Row) => def.auditReads || (def.aboutMinor?.(row) ?? false);
-  const findVisible = async (c: { var: AppEnv['Variables'] }, id: string) =>
-    (await c.var.db.select().from(t).where(and(eq(col('id'), id), isNull(col('deletedAt')), readScope(c.var.user, t as never))).limit(1))[0] as Row | undefined;
+  const findVisible = async (c: { get: Context<AppEnv>['get'] }, id: string) =>
+    (await c.get('db').select().from(t).where(and(eq(col('id'), id), isNull(col('deletedAt')), readScope(c.get('user'), t as never))).limit(1))[0] as Row | undefined;
 
   return new Hono<AppEnv>()
     .get(
@@ -80,8 +81,8 @@ export function recordRoutes(def: ResourceDef, deps: AppDeps) {
       validate('query', ListQuery),
       async (c) => {
         const q = c.req.valid('query') as Record<string, string | number | undefined>;
-        const tz = c.var.tenant.timeZone;
-        const conds: (SQL | undefined)[] = [isNull(col('deletedAt')), readScope(c.var.user, t as never)];
+        const tz = c.get('tenant').timeZone;
+        const conds: (SQL | undefined)[] = [isNull(col('deletedAt')), readScope(c.get('user'), t as never)];
         if (q.person) conds.push(eq(col('personId'), q.person));
         if (q.orgUnit) conds.push(q.subunits === 'true' ? inSubtree(col('orgUnitId'), String(q.orgUnit)) : eq(col('orgUnitId'), q.orgUnit));
         if (def.dateField) {
@@ -98,12 +99,12 @@ export function recordRoutes(def: ResourceDef, deps: AppDeps) {
         const after = csv ? undefined : (q.cursor as string | undefined);
         if (after) conds.push(gt(col('id'), after));
         const limit = csv ? EXPORT_MAX_ROWS : Number(q.limit);
-        const rows = (await c.var.db.select().from(t).where(and(...conds)).orderBy(asc(col('id'))).limit(limit + 1)) as Row[];
+        const rows = await tableRows(c.get('db'), t, c.get('db').select().from(t).where(and(...conds)).orderBy(asc(col('id'))).limit(limit + 1));
         const page = rows.slice(0, limit);
         const audited = page.filter(isSensitiveRead).map((r) => r.id);
         if (audited.length) await auditInsert(auditCtx(c), 'read', def.path, null, { ids: audited });
-        const views = page.map((r) => toView(def, r, c.var.user));
-        if (csv) return csvResponse(c, def.path, def.label, toCsv(def, views, q.headers === 'en' ? 'en' : 'zh', c.var.tenant.timeZone), rows.length > limit ? { 'x-truncated': `${limit}` } : {});
+        const views = page.map((r) => toView(def, r, c.get('user')));
+        if (csv) return csvResponse(c, def.path, def.label, toCsv(def, views, q.headers === 'en' ? 'en' : 'zh', c.get('tenant').timeZone), rows.length > limit ? { 'x-truncated': `${limit}` } : {});
         return c.json({ items: views, nextCursor: rows.length > limit ? encodeCursor(String(page[page.length - 1].id)) : null });
       },
     )
@@ -111,51 +112,51 @@ export function recordRoutes(def: ResourceDef, deps: AppDeps) {
       const row = await findVisible(c, c.req.valid('param').id);
       if (!row) throw notFound();
       if (isSensitiveRead(row)) await auditInsert(auditCtx(c), 'read', def.path, String(row.id));
-      return c.json(toView(def, row, c.var.user));
+      return c.json(toView(def, row, c.get('user')));
     })
     .post(
       '/',
       doc({ tag, summary: `新增${def.label}`, description: '支持 Idempotency-Key 请求头：重试时返回首次结果，不重复写入。', ok: { status: 201, schema: View } }),
       validate('json', create),
       async (c) => {
-        const user = c.var.user;
-        const { row, errors } = await prepareRow(def, user, refLookup(c.var.db, user, c.var.tenant), c.req.valid('json') as Row);
+        const user = c.get('user');
+        const { row, errors } = await prepareRow(def, user, refLookup(c.get('db'), user, c.get('tenant')), c.req.valid('json') as Row);
         if (errors.length) throw new AppError('VALIDATION_FAILED', { fields: errors });
-        await assertMayWrite(c.var.db, user, def, row);
+        await assertMayWrite(c.get('db'), user, def, row);
         const now = deps.clock.now().toISOString();
         const record: Row = { ...storedRow(def, row), id: newId(), createdBy: user.id, createdAt: now, updatedAt: now, deletedAt: null };
         if (def.fields.submittedAt && !record.submittedAt) record.submittedAt = now;
         const ctx = auditCtx(c);
-        return commitWrite(c, [c.var.db.insert(t).values(record as never), auditInsert(ctx, 'create', def.path, String(record.id), diff(def.fields, null, row))], 201, toView(def, record, user));
+        return commitWrite(c, [c.get('db').insert(t).values(record as never), auditInsert(ctx, 'create', def.path, String(record.id), diff(def.fields, null, row))], 201, toView(def, record, user));
       },
     )
     .patch('/:id', doc({ tag, summary: `修改${def.label}`, ok: { schema: View } }), validate('param', IdParam), validate('json', update), async (c) => {
-      const user = c.var.user;
+      const user = c.get('user');
       const existing = await findVisible(c, c.req.valid('param').id);
       if (!existing) throw notFound();
       const input = c.req.valid('json') as Row;
-      const { row, errors } = await prepareRow(def, user, refLookup(c.var.db, user, c.var.tenant), input, existing);
+      const { row, errors } = await prepareRow(def, user, refLookup(c.get('db'), user, c.get('tenant')), input, existing);
       if (errors.length) throw new AppError('VALIDATION_FAILED', { fields: errors });
-      await assertMayWrite(c.var.db, user, def, row, existing);
+      await assertMayWrite(c.get('db'), user, def, row, existing);
       const now = deps.clock.now().toISOString();
       const changes = Object.fromEntries(Object.keys(def.fields).filter((k) => k in row).map((k) => [k, row[k] ?? null]));
       const next = { ...storedRow(def, changes), updatedAt: now };
       const ctx = auditCtx(c);
-      const [updated] = (await c.var.db.batch([
-        c.var.db.update(t).set(next as never).where(and(eq(col('id'), existing.id), eq(col('updatedAt'), existing.updatedAt), isNull(col('deletedAt')))).returning(),
+      const [updated] = (await c.get('db').batch([
+        c.get('db').update(t).set(next as never).where(and(eq(col('id'), existing.id), eq(col('updatedAt'), existing.updatedAt), isNull(col('deletedAt')))).returning(),
         auditIfChanged(ctx, 'update', def.path, String(existing.id), diff(def.fields, existing, storedRow(def, row))),
       ])) as [Row[], unknown];
       if (!updated.length) throw conflict('记录已被他人修改或删除，请刷新后重试', 'The record was changed or deleted meanwhile; reload and retry');
       return c.json(toView(def, updated[0], user));
     })
     .delete('/:id', doc({ tag, summary: `删除${def.label}（软删除，保留审计）`, ok: { status: 204 } }), validate('param', IdParam), async (c) => {
-      const user = c.var.user;
+      const user = c.get('user');
       const existing = await findVisible(c, c.req.valid('param').id);
       if (!existing) throw notFound();
-      await assertMayWrite(c.var.db, user, def, existing, existing);
+      await assertMayWrite(c.get('db'), user, def, existing, existing);
       const now = deps.clock.now().toISOString();
-      const [deleted] = (await c.var.db.batch([
-        c.var.db.update(t).set({ deletedAt: now, updatedAt: now } as never).where(and(eq(col('id'), existing.id), isNull(col('deletedAt')))).returning(),
+      const [deleted] = (await c.get('db').batch([
+        c.get('db').update(t).set({ deletedAt: now, updatedAt: now } as never).where(and(eq(col('id'), existing.id), isNull(col('deletedAt')))).returning(),
         auditIfChanged(auditCtx(c), 'delete', def.path, String(existing.id), {}),
       ])) as [Row[], unknown];
       if (!deleted.length) throw notFound();
