@@ -33,10 +33,21 @@ export function localTimestamp(instant: Date, tz: string): string {
   return format(new TZDate(instant.getTime(), tz), 'yyyy-MM-dd HH:mm:ss');
 }
 
+/** Day starts already worked out, by zone and date (every read asks for today's, the engine for each period's). */
+const dayStarts = new Map<string, number>();
+const DAY_STARTS_KEPT = 10_000;
+
 /** The instant a local calendar day begins. */
 export function startOfLocalDay(date: string, tz: string): Date {
-  const [y, m, d] = date.split('-').map(Number);
-  return new Date(new TZDate(y, m - 1, d, 0, 0, 0, tz).getTime());
+  const key = `${tz} ${date}`;
+  let t = dayStarts.get(key);
+  if (t === undefined) {
+    const [y, m, d] = date.split('-').map(Number);
+    t = new TZDate(y, m - 1, d, 0, 0, 0, tz).getTime();
+    if (dayStarts.size >= DAY_STARTS_KEPT) dayStarts.clear();
+    dayStarts.set(key, t);
+  }
+  return new Date(t);
 }
 
 /** The instant of a wall-clock hour on a local calendar day, e.g. 08:00 Beijing time. */

@@ -27,3 +27,18 @@ describe('localDate (remembers the last day per zone)', () => {
     expect(localDate(new Date(end - 1), 'Asia/Shanghai')).toBe('2026-12-07');
   });
 });
+
+describe('startOfLocalDay (remembers the day starts it worked out)', () => {
+  it('is the first instant whose Intl date is that day, asked twice, in Shanghai and across New York\'s DST changes; a caller changing the Date it got changes nothing', () => {
+    for (const tz of ['Asia/Shanghai', 'America/New_York']) {
+      for (const day of ['2026-03-08', '2026-03-09', '2026-11-01', '2026-11-02', '2027-01-01']) {
+        for (let ask = 0; ask < 2; ask++) {
+          const start = startOfLocalDay(day, tz);
+          expect(oracle(start.getTime(), tz), `${day} ${tz}`).toBe(day);
+          expect(oracle(start.getTime() - 1, tz), `${day} ${tz}`).not.toBe(day);
+          start.setTime(0);
+        }
+      }
+    }
+  });
+});
