@@ -4,9 +4,15 @@
  * the helpers below that add days or months work on plain calendar dates.
  */
 import { TZDate } from '@date-fns/tz';
-import { format } from 'date-fns/format';
 
 export const isoNow = (d: Date) => d.toISOString();
+
+const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+/** `YYYY-MM-DD HH:mm:ss` on the zone's wall clock (TZDate's getters read in its zone). */
+function wallClock(t: number, tz: string): string {
+  const d = new TZDate(t, tz);
+  return `${pad(d.getFullYear(), 4)}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+}
 
 /**
  * The calendar date an instant falls on in a time zone. Requests ask for the same day over and over
@@ -17,7 +23,7 @@ export function localDate(instant: Date, tz: string): string {
   const t = instant.getTime();
   const known = lastDay.get(tz);
   if (known && t >= known.from && t < known.to) return known.day;
-  const day = format(new TZDate(t, tz), 'yyyy-MM-dd');
+  const day = wallClock(t, tz).slice(0, 10);
   lastDay.set(tz, { day, from: startOfLocalDay(day, tz).getTime(), to: endOfLocalDay(day, tz).getTime() });
   return day;
 }
@@ -25,12 +31,12 @@ const lastDay = new Map<string, { day: string; from: number; to: number }>();
 
 /** `2026-01-31 08:00` in the zone, for people to read. */
 export function localDateTime(instant: Date, tz: string): string {
-  return format(new TZDate(instant.getTime(), tz), 'yyyy-MM-dd HH:mm');
+  return wallClock(instant.getTime(), tz).slice(0, 16);
 }
 
 /** `2026-01-31 08:00:05` in the zone: a timestamp in a spreadsheet. */
 export function localTimestamp(instant: Date, tz: string): string {
-  return format(new TZDate(instant.getTime(), tz), 'yyyy-MM-dd HH:mm:ss');
+  return wallClock(instant.getTime(), tz);
 }
 
 /** Day starts already worked out, by zone and date (every read asks for today's, the engine for each period's). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { endOfLocalDay, localDate, startOfLocalDay } from '../../src/lib/time.ts';
+import { endOfLocalDay, localDate, localDateTime, localTimestamp, startOfLocalDay } from '../../src/lib/time.ts';
 
 /** The calendar date as the platform's own time-zone data gives it: the oracle, computed afresh each time. */
 const oracle = (t: number, tz: string) => new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(t));
@@ -40,5 +40,24 @@ describe('startOfLocalDay (remembers the day starts it worked out)', () => {
         }
       }
     }
+  });
+});
+
+describe('localTimestamp and localDateTime (the wall clock people read)', () => {
+  /** The wall clock as Intl gives it, 24-hour. */
+  const wall = (t: number, tz: string) => {
+    const p = Object.fromEntries(new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).formatToParts(new Date(t)).map((x) => [x.type, x.value]));
+    return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}:${p.second}`;
+  };
+  it('agree with Intl at midnight, noon, 23:59:59 and across New York\'s DST changes', () => {
+    const instants = ['2026-12-07T16:00:00.000Z', '2026-12-07T15:59:59.999Z', '2026-12-08T04:00:00.000Z', '2026-03-08T06:59:59.000Z', '2026-03-08T07:00:00.000Z', '2026-11-01T05:30:00.000Z', '2026-11-01T06:30:00.000Z', '2027-01-01T00:00:09.000Z'];
+    for (const tz of ['Asia/Shanghai', 'America/New_York', 'UTC']) {
+      for (const iso of instants) {
+        const t = Date.parse(iso);
+        expect(localTimestamp(new Date(t), tz), `${iso} ${tz}`).toBe(wall(t, tz));
+        expect(localDateTime(new Date(t), tz), `${iso} ${tz}`).toBe(wall(t, tz).slice(0, 16));
+      }
+    }
+    expect(localTimestamp(new Date('2026-12-07T16:00:00.000Z'), 'Asia/Shanghai')).toBe('2026-12-08 00:00:00');
   });
 });
