@@ -1,7 +1,7 @@
 /**
  * Bundles the CLI (src/cli/main.ts and everything it imports) into one file,
  * dist/cli.mjs, so `npx grassroots …` starts in a few hundred milliseconds
- * instead of the seconds Node spends resolving drizzle-orm's and date-fns's
+ * instead of the seconds Node spends resolving drizzle-orm's and the other libraries'
  * many modules one by one. Only the libSQL driver and its native binding stay
  * outside (they load a compiled addon). Run by `npm install` (prepare), and
  * by bin/grassroots.js when the bundle is older than a source file; without

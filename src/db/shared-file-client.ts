@@ -11,7 +11,8 @@
  * transaction that never ends: confirmed writes that never reach the file.
  * (Upstream: tursodatabase/libsql-client-ts#352, libsql-js#237, open.)
  *
- * So this client:
+ * So this client (each connection a local-file-client.ts, which keeps its
+ * prepared statements):
  * - opens connections with a short busy timeout (the native busy handler
  *   sleeps on the event loop, so it is kept short);
  * - after any busy error, drops the connection the failed statement belongs
