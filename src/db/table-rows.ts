@@ -10,7 +10,7 @@
  * cost as much as the query itself (README, Speed). The unit test compares
  * this with drizzle's result on every resource table.
  */
-import { getTableColumns } from 'drizzle-orm';
+import { getTableColumns, sql, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { Db } from './client.ts';
 
@@ -36,7 +36,22 @@ function mapperOf(table: SQLiteTable) {
   return map;
 }
 
-/** Runs a `db.select().from(table)…` query (every column of `table`, nothing joined) and maps its rows. */
+const columnLists = new WeakMap<SQLiteTable, SQL>();
+/**
+ * `db.select().from(table)` with the column list written once per table: drizzle otherwise
+ * rebuilds it (an entity check and a quoted name per column) for every request. Only for tableRows,
+ * which reads the rows by column name.
+ */
+export function selectWhole(db: Db, table: SQLiteTable) {
+  let list = columnLists.get(table);
+  if (!list) {
+    list = sql.raw(Object.values(getTableColumns(table)).map((c) => `"${c.name.replaceAll('"', '""')}"`).join(', '));
+    columnLists.set(table, list);
+  }
+  return db.select({ whole: list }).from(table);
+}
+
+/** Runs a `db.select().from(table)…` (or selectWhole) query (every column of `table`, nothing joined) and maps its rows. */
 export async function tableRows(db: Db, table: SQLiteTable, query: { toSQL(): { sql: string; params: unknown[] } }): Promise<Row[]> {
   const { sql, params } = query.toSQL();
   const { rows } = await db.$client.execute({ sql, args: params as never });

@@ -15,23 +15,30 @@ import { refTargets, type ResourceDef } from './resources.ts';
 
 type Row = Record<string, unknown>;
 
-/** Stored form of a value (categories are JSON text in the database). */
+/** Stored form of a value (categories are JSON text in the database; toView parses them back). */
 const toStored = (def: ResourceDef, name: string, value: unknown) =>
   def.fields[name]?.kind === 'categories' && Array.isArray(value) ? JSON.stringify(value) : value;
-const fromStored = (def: ResourceDef, name: string, value: unknown) =>
-  def.fields[name]?.kind === 'categories' && typeof value === 'string' ? (JSON.parse(value) as string[]) : value;
 
 export function storedRow(def: ResourceDef, row: Row): Row {
   return Object.fromEntries(Object.entries(row).map(([k, v]) => [k, toStored(def, k, v)]));
 }
+
+/** Each resource's fields as [name, spec, is categories], worked out once (every listed row is a view). */
+const viewFields = new WeakMap<ResourceDef, Array<[string, ResourceDef['fields'][string], boolean]>>();
+const fieldsOf = (def: ResourceDef) => {
+  let list = viewFields.get(def);
+  if (!list) viewFields.set(def, (list = Object.entries(def.fields).map(([name, spec]) => [name, spec, spec.kind === 'categories'])));
+  return list;
+};
 
 /** A database row as the API shows it to this caller. */
 export function toView(def: ResourceDef, db: Row, user: AuthUser): Row {
   const sees = seesSensitive(user, db);
   const redacted: string[] = [];
   const out: Row = { id: db.id };
-  for (const [name, spec] of Object.entries(def.fields)) {
-    const value = fromStored(def, name, db[name] ?? null);
+  for (const [name, spec, categories] of fieldsOf(def)) {
+    const stored = db[name] ?? null;
+    const value = categories && typeof stored === 'string' ? (JSON.parse(stored) as string[]) : stored;
     if (spec.sensitive && !sees && value !== null) {
       out[name] = null;
       redacted.push(name);

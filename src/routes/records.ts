@@ -23,7 +23,7 @@ import { csvResponse, toCsv } from '../records/csv.ts';
 import { commitWrite } from '../middleware/idempotency.ts';
 import { Id, IdParam } from './schemas.ts';
 import { CalendarDate } from '../lib/dates.ts';
-import { tableRows } from '../db/table-rows.ts';
+import { selectWhole, tableRows } from '../db/table-rows.ts';
 
 type Row = Record<string, unknown>;
 export const EXPORT_MAX_ROWS = 100_000;
@@ -99,7 +99,7 @@ export function recordRoutes(def: ResourceDef, deps: AppDeps) {
         const after = csv ? undefined : (q.cursor as string | undefined);
         if (after) conds.push(gt(col('id'), after));
         const limit = csv ? EXPORT_MAX_ROWS : Number(q.limit);
-        const rows = await tableRows(c.get('db'), t, c.get('db').select().from(t).where(and(...conds)).orderBy(asc(col('id'))).limit(limit + 1));
+        const rows = await tableRows(c.get('db'), t, selectWhole(c.get('db'), t).where(and(...conds)).orderBy(asc(col('id'))).limit(limit + 1));
         const page = rows.slice(0, limit);
         const audited = page.filter(isSensitiveRead).map((r) => r.id);
         if (audited.length) await auditInsert(auditCtx(c), 'read', def.path, null, { ids: audited });

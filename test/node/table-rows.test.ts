@@ -14,7 +14,7 @@ import { runDemo } from '../../scripts/demo.ts';
 import { TENANTS_DIR } from '../support/node-app.ts';
 import { createLocalFileClient } from '../../src/db/local-file-client.ts';
 import { makeDb, schema, type Db } from '../../src/db/client.ts';
-import { tableRows } from '../../src/db/table-rows.ts';
+import { selectWhole, tableRows } from '../../src/db/table-rows.ts';
 import { resources } from '../../src/records/resources.ts';
 import type { Client } from '@libsql/client';
 
@@ -33,7 +33,7 @@ afterAll(() => {
 
 const tables = (Object.values(schema) as unknown[]).filter((t): t is SQLiteTable => is(t, SQLiteTable));
 
-describe('tableRows maps rows exactly as drizzle does', () => {
+describe('tableRows maps rows exactly as drizzle does, from select() and from selectWhole', () => {
   it('covers every resource table among the schema tables', () => {
     for (const def of resources) expect(tables).toContain(def.table);
   });
@@ -44,6 +44,7 @@ describe('tableRows maps rows exactly as drizzle does', () => {
       const query = () => db.select().from(table).orderBy(asc(firstColumn as never)).limit(500);
       const expected = await query();
       expect(await tableRows(db, table, query())).toStrictEqual(expected);
+      expect(await tableRows(db, table, selectWhole(db, table).orderBy(asc(firstColumn as never)).limit(500))).toStrictEqual(expected);
     });
   }
   it('the demo filled the resource tables it is compared on', async () => {
