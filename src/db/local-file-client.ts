@@ -28,6 +28,8 @@
 import Database from 'libsql';
 import { Buffer } from 'node:buffer';
 import { LibsqlBatchError, LibsqlError, type Client, type InArgs, type InStatement, type InValue, type ResultSet, type Row, type Transaction, type TransactionMode } from '@libsql/client';
+// The result set and BEGIN statements exactly as @libsql/client's own clients make them.
+import { ResultSetImpl, transactionModeToBegin } from '@libsql/core/util';
 
 /** Statements kept per connection; beyond it the oldest is dropped (generated IN-lists make many one-off texts). */
 const CACHE_SIZE = 256;
@@ -117,25 +119,6 @@ function toLibsqlError(e: unknown): unknown {
   return new LibsqlError(e.message, code, e.code, raw, e);
 }
 
-const BEGIN: Record<TransactionMode, string> = { write: 'BEGIN IMMEDIATE', read: 'BEGIN TRANSACTION READONLY', deferred: 'BEGIN DEFERRED' };
-
-function resultSet(columns: string[], columnTypes: string[], rows: Row[], rowsAffected: number, lastInsertRowid: bigint | undefined): ResultSet {
-  return {
-    columns,
-    columnTypes,
-    rows,
-    rowsAffected,
-    lastInsertRowid,
-    toJSON: () => ({
-      columns,
-      columnTypes,
-      rows: rows.map((r) => Array.prototype.map.call(r, (v) => (typeof v === 'bigint' ? String(v) : v instanceof ArrayBuffer ? Buffer.from(v).toString('base64') : v))),
-      rowsAffected,
-      lastInsertRowid: lastInsertRowid === undefined ? null : String(lastInsertRowid),
-    }),
-  };
-}
-
 class LocalFileClient implements Client {
   readonly protocol = 'file';
   closed = false;
@@ -176,12 +159,11 @@ class LocalFileClient implements Client {
   #run(stmt: InStatement): ResultSet {
     const sql = typeof stmt === 'string' ? stmt : stmt.sql;
     const args = typeof stmt === 'string' ? [] : argsToSql(stmt.args);
-    let p: Prepared | undefined;
     try {
-      p = this.#prepare(sql);
+      let p = this.#prepare(sql);
       if (!p.reader) {
         const info = p.stmt.run(args);
-        return resultSet([], [], [], info.changes, BigInt(info.lastInsertRowid));
+        return new ResultSetImpl([], [], [], info.changes, BigInt(info.lastInsertRowid));
       }
       const raw = p.stmt.all(args) as unknown[][];
       // Another process may have changed the schema under a `select *`: SQLite re-prepares, the columns follow.
@@ -192,13 +174,10 @@ class LocalFileClient implements Client {
       const rows = new Array<Row>(raw.length);
       for (let r = 0; r < raw.length; r++) {
         const values = raw[r] as Value[];
-        for (let i = 0; i < values.length; i++) {
-          const v = values[i];
-          if (typeof v === 'bigint' || v instanceof Buffer) values[i] = valueFromSql(v);
-        }
+        for (let i = 0; i < values.length; i++) values[i] = valueFromSql(values[i]);
         rows[r] = p.makeRow(values);
       }
-      return resultSet(p.columns, p.columnTypes, rows, 0, undefined);
+      return new ResultSetImpl(p.columns, p.columnTypes, rows, 0, undefined);
     } catch (e) {
       this.#cache.delete(sql);
       throw toLibsqlError(e);
@@ -237,14 +216,14 @@ class LocalFileClient implements Client {
 
   async batch(stmts: Array<InStatement | [string, InArgs?]>, mode: TransactionMode = 'deferred'): Promise<ResultSet[]> {
     this.#checkOpen();
-    return this.#inTransaction(BEGIN[mode], stmts);
+    return this.#inTransaction(transactionModeToBegin(mode), stmts);
   }
 
   async migrate(stmts: InStatement[]): Promise<ResultSet[]> {
     this.#checkOpen();
     this.#run('PRAGMA foreign_keys=off');
     try {
-      return this.#inTransaction(BEGIN.deferred, stmts);
+      return this.#inTransaction(transactionModeToBegin('deferred'), stmts);
     } finally {
       this.#cache.clear();
       this.#run('PRAGMA foreign_keys=on');
