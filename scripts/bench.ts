@@ -7,7 +7,7 @@
  *   P2 authenticated list read ÷ bare Hono + libSQL doing the same query (≥ 0.8×), and
  *      one cadre's compliance ÷ that bare list read (≥ 0.5×), under concurrent load (autocannon)
  *   P3 import rows/s ÷ a raw libSQL batch insert of the same rows (≥ 0.5×)
- *   P4 the daily check's CPU time (database in another process, as on Workers) ÷ the 30 s cron budget (≤ 1%)
+ *   P4 the daily check's CPU time (database in another process, as on Workers; median of five days in a row) ÷ the 30 s cron budget (≤ 1%)
  *   P5 worker bundle gzip (≤ 150 KiB) and CLI start-up (`grassroots tenant list`, ≤ 0.5 s)
  * BENCH_PEOPLE, BENCH_RECORDS, BENCH_RUNS, BENCH_SECONDS shrink or grow it.
  */
@@ -26,7 +26,8 @@ import { parseConfig, type AppDeps } from '../src/env.ts';
 import { signToken } from '../src/lib/jwt.ts';
 import { silentLogger } from '../src/lib/logger.ts';
 import { unconfiguredTransport } from '../src/email/transport.ts';
-import { atLocalHour, daysBetween, localDate } from '../src/lib/time.ts';
+import { addDays, atLocalHour, daysBetween, localDate } from '../src/lib/time.ts';
+import { refreshCompliance } from '../src/rules/materialise.ts';
 import { build, PEOPLE, RAW, shiftDays, tenant } from './bench/data.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -194,21 +195,34 @@ console.log(`P3 import of ${IMPORT_ROWS} diary entries (NDJSON, validated, audit
 figures.push({ id: 'P3', what: 'import ÷ raw batch insert', project: `${importRate.toFixed(0)} rows/s`, baseline: `${rawRate.toFixed(0)} rows/s`, ratio: importRate / rawRate, target: '≥ 0.5×', ok: importRate / rawRate >= 0.5 });
 
 /* ---- P4: the daily check's CPU, with the database in another process as on Workers ---- */
-// A new day at 08:00 (the 00:01 refresh did not run, the heavier case): the check brings the day's results up to date and plans from them.
-await raw.execute("update compliance_state set day = ''");
+// The stored results are a few days old (no 00:01 refresh ran, the heavier case): each day's 08:00
+// check brings them to its day itself, then plans its emails from them. Five days in a row, in one
+// process as a Worker isolate serves many: the first pays for compiling the code.
+const CHECK_DAYS = 5;
+await refreshCompliance(makeDb(raw), tenant, atLocalHour(addDays(today, -CHECK_DAYS), 12, tenant.timeZone), { full: true });
 raw.close();
 const hrana = await startChild(['scripts/bench/hrana.ts', file], {}, 'http://');
 const remote = createClient({ url: hrana.line.trim() });
-const deps = { config: { publicBaseUrl: 'https://grassroots.example' }, clock: { now: () => new Date() }, log: silentLogger, mail: () => unconfiguredTransport('harbin') } as unknown as AppDeps;
-const cpu0 = process.cpuUsage();
-const wall0 = performance.now();
-const check = await runCheck(deps, tenant, makeDb(remote), { asOf: atLocalHour(today, 8, tenant.timeZone) });
-const cpu = process.cpuUsage(cpu0);
-const cpuMs = (cpu.user + cpu.system) / 1000;
-const checkWall = performance.now() - wall0;
+let clockNow = new Date();
+const deps = { config: { publicBaseUrl: 'https://grassroots.example' }, clock: { now: () => clockNow }, log: silentLogger, mail: () => unconfiguredTransport('harbin') } as unknown as AppDeps;
+const checks: { day: string; cpuMs: number; wallMs: number; planned: number; basis: string }[] = [];
+for (let k = CHECK_DAYS - 1; k >= 0; k--) {
+  const day = addDays(today, -k);
+  clockNow = atLocalHour(day, 8, tenant.timeZone);
+  const cpu0 = process.cpuUsage();
+  const wall0 = performance.now();
+  const check = await runCheck(deps, tenant, makeDb(remote), { asOf: clockNow });
+  const cpu = process.cpuUsage(cpu0);
+  checks.push({ day, cpuMs: (cpu.user + cpu.system) / 1000, wallMs: performance.now() - wall0, planned: check.planned, basis: check.basis });
+}
+// For scale, not a figure: a full evaluation over HTTP, as after a config change or POST /compliance/refresh.
+const fullCpu0 = process.cpuUsage();
+const full = await refreshCompliance(makeDb(remote), tenant, clockNow, { full: true });
+const fullCpu = process.cpuUsage(fullCpu0);
 remote.close();
 await stop(hrana.child);
-console.log(`P4 daily check (evaluation for ${check.planned} emails planned, the day's results materialised): CPU ${cpuMs.toFixed(0)} ms in this process, ${checkWall.toFixed(0)} ms wall with the database over HTTP in another process`);
+const cpuMs = median(checks.map((c) => c.cpuMs));
+console.log(`P4 daily check on ${CHECK_DAYS} days in a row (the day's results brought forward from the day before, emails planned from them): CPU ${checks.map((c) => `${c.day.slice(5)} ${c.cpuMs.toFixed(0)} ms`).join(', ')}; wall ${checks.map((c) => c.wallMs.toFixed(0)).join(', ')} ms with the database over HTTP in another process; ${checks.map((c) => c.planned).join('/')} emails planned, from the ${[...new Set(checks.map((c) => c.basis))].join('/')}. A full evaluation (${full.rows} results, a new config): CPU ${((fullCpu.user + fullCpu.system) / 1000).toFixed(0)} ms`);
 figures.push({ id: 'P4', what: 'daily check CPU ÷ 30 s cron budget', project: `${cpuMs.toFixed(0)} ms`, baseline: '30000 ms', ratio: cpuMs / 30_000, target: '≤ 1%', ok: cpuMs / 30_000 <= 0.01 });
 
 /* ---- P5: the worker bundle and the CLI's start-up ---- */

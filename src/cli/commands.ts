@@ -139,7 +139,7 @@ export async function check({ deps, dbs, values, out }: CliContext): Promise<num
   const db = deps.database(tenant);
   await dbs.prepare(tenant);
   const res = await runCheck(deps, tenant, db, { asOf, dryRun: values['dry-run'] });
-  out(`[${tenant.id}] 检查截至 ${localDateTime(asOf, tenant.timeZone)}（北京时间），补查 ${res.since} 之后到期的事项：计划 ${res.planned} 封邮件（${res.basis === 'refresh' ? '依据当天全量刷新的考核结果' : '按检查时刻重新计算'}）`);
+  out(`[${tenant.id}] 检查截至 ${localDateTime(asOf, tenant.timeZone)}（北京时间），补查 ${res.since} 之后到期的事项：计划 ${res.planned} 封邮件（${res.basis === 'refresh' ? '依据当天已更新的存储考核结果' : '按检查时刻重新计算'}）`);
   // In a dry run `queued` means "already in the outbox"; in a real run, "queued by this run".
   const state = (queued: boolean) => (values['dry-run'] ? (queued ? '已在队' : '将入队') : queued ? '新入队' : '已在队');
   for (const e of res.emails) out(`  ${state(e.queued)}  ${emailKinds[e.kind as keyof typeof emailKinds] ?? e.kind}  ${e.to}  ${e.subject}`);

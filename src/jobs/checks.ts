@@ -11,9 +11,9 @@ import type { TenantConfig } from '../tenants/schema.ts';
 import { jobRuns, orgUnits, outbox, people } from '../../db/schema.ts';
 import { evaluateTenant, type ComplianceResult } from '../rules/engine.ts';
 import { addDays, atLocalHour, localDate } from '../lib/time.ts';
-import { planNotifications, type PlannedEmail } from './notify.ts';
+import { digestsWanted, noticeDueWindow, planNotifications, type PlannedEmail } from './notify.ts';
 import { isBusyError } from '../db/errors.ts';
-import { materialisedWindow, refreshKeeping } from '../rules/materialise.ts';
+import { materialisedWindow, refreshKeeping, storedResults } from '../rules/materialise.ts';
 import { errorKind } from '../lib/errors.ts';
 
 export const MAX_ATTEMPTS = 12;
@@ -121,24 +121,40 @@ export async function recordManualRun(db: Db, asOf: Date, now: Date, detail: str
 const checkWindow = (today: string) => ({ from: materialisedWindow(today).from, to: today });
 
 /**
- * Brings the day's materialised results up to date, then evaluates the tenant as of `asOf`, plans
- * the emails and (unless a dry run) queues and delivers them. On a new day the refresh is a full
- * evaluation as of the end of today; a check for today plans from those same results (the periods
- * begun by today) rather than evaluating everything twice. Otherwise, and in a dry run (which
- * writes nothing), it evaluates as of `asOf`.
+ * The stored results the day's emails are planned from (after a refresh for `today`): those of
+ * the periods begun by today that are still short and fall due where a notice can come from them;
+ * every short one when someone gets a digest. planNotifications skips the rest anyway.
+ */
+async function storedForNotices(db: Db, tenant: TenantConfig, today: string, since: string, digests: boolean): Promise<ComplianceResult[]> {
+  const { after, upTo } = noticeDueWindow(tenant, today, since);
+  const rows = await db.all<{ body: string }>(sql`select body from compliance_results
+    where period_start <= ${today} and status in ('on_track', 'at_risk', 'missed')${digests ? sql`` : sql` and due > ${after} and due <= ${upTo}`}
+    order by rule_rank, period_start, subject_type, subject_id`);
+  return rows.map(storedResults(tenant));
+}
+
+/**
+ * Brings the day's materialised results up to date, then plans the emails and (unless a dry run)
+ * queues and delivers them. A check for today plans from the day's stored results (as of the end
+ * of today, the periods begun by today): the full evaluation's own results when the refresh was
+ * one, else the stored rows it needs. In a dry run (which writes nothing) and for another day it
+ * evaluates every rule as of `asOf`.
  */
 export async function runCheck(deps: AppDeps, tenant: TenantConfig, db: Db, opts: { asOf: Date; dryRun?: boolean }): Promise<CheckOutcome> {
   const today = localDate(opts.asOf, tenant.timeZone);
   const since = await sinceDate(db, tenant, opts.asOf, today);
+  const people = await directory(db);
   let results: ComplianceResult[] | undefined;
   if (!opts.dryRun) {
     // The day's materialised results, ready before anyone opens a page (the reads would do it otherwise).
     const refreshed = await refreshKeeping(db, tenant, deps.clock.now()).catch((e) => void deps.log.warn('compliance_refresh_failed', { tenant: tenant.id, kind: errorKind(e) }));
-    if (refreshed?.results && refreshed.outcome.day === today) results = refreshed.results.filter((r) => r.period.start <= today);
+    if (refreshed && refreshed.outcome.day === today) {
+      results = refreshed.results ? refreshed.results.filter((r) => r.period.start <= today) : await storedForNotices(db, tenant, today, since, digestsWanted(people));
+    }
   }
   const basis: CheckOutcome['basis'] = results ? 'refresh' : 'evaluation';
   results ??= await evaluateTenant(db, tenant, { asOf: opts.asOf, window: checkWindow(today) });
-  const planned = planNotifications({ tenant, results, directory: await directory(db), today, since, baseUrl: deps.config.publicBaseUrl });
+  const planned = planNotifications({ tenant, results, directory: people, today, since, baseUrl: deps.config.publicBaseUrl });
   const base = { asOf: opts.asOf.toISOString(), today, since, basis, planned: planned.length };
   if (opts.dryRun) {
     const queued = await queuedKeys(db, planned.map((p) => p.key));

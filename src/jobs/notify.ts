@@ -56,6 +56,30 @@ const fnv1a = (text: string) => {
 
 export const DEFAULT_REMINDERS = { before: [7, 1], overdueAfter: 1, escalateAfter: 3 } as const;
 
+/** Each rule's reminder settings: the rule's own over the tenant's defaults over the built-in ones. */
+const remindersOf = (tenant: TenantConfig, rule: Rule) => ({ ...DEFAULT_REMINDERS, ...tenant.reminderDefaults, ...rule.reminders });
+
+/**
+ * The due dates whose results can bring a notice between `since` (exclusive) and `today`: a
+ * reminder up to the largest `before` ahead, an overdue notice or escalation up to the largest
+ * `overdueAfter`/`escalateAfter` back. Results due outside it only ever appear in digests.
+ */
+export function noticeDueWindow(tenant: TenantConfig, today: string, since: string): { after: string; upTo: string } {
+  let ahead = 0;
+  let back = 0;
+  for (const rule of tenant.rules as Rule[]) {
+    const rem = remindersOf(tenant, rule);
+    ahead = Math.max(ahead, ...rem.before);
+    back = Math.max(back, rem.overdueAfter, rem.escalateAfter);
+  }
+  return { after: addDays(since, -back), upTo: addDays(today, ahead) };
+}
+
+/** A supervisor with an email and a unit gets the daily digest of her subtree. */
+const getsDigest = (p: DirectoryPerson) => p.access === 'supervisor' && !!p.email && !!p.orgUnitId;
+/** Whether anyone gets a digest: then every short result counts, whenever it is due. */
+export const digestsWanted = (directory: Directory) => directory.people.some(getsDigest);
+
 export function planNotifications(input: {
   tenant: TenantConfig;
   results: ComplianceResult[];
@@ -116,7 +140,7 @@ export function planNotifications(input: {
   for (const r of results) {
     const rule = rules.get(r.ruleId);
     if (!rule || r.status === 'met' || r.status === 'late' || r.status === 'not_applicable') continue;
-    const rem = { ...DEFAULT_REMINDERS, ...tenant.reminderDefaults, ...rule.reminders };
+    const rem = remindersOf(tenant, rule);
     const base = { ruleId: r.ruleId, subjectType: r.subject.type, subjectId: r.subject.id, periodKey: r.period.key, due: r.due };
     const add = (kind: NoticeKind, keyKind: string, recipients: Recipient[], daysLeft?: number) => {
       if (!recipients.length) unrouted.push({ kind, result: r });
@@ -153,7 +177,7 @@ export function planNotifications(input: {
     walk(id);
     return out;
   };
-  for (const sup of directory.people.filter((p) => p.access === 'supervisor' && p.email && p.orgUnitId)) {
+  for (const sup of directory.people.filter(getsDigest)) {
     const units = subtree(sup.orgUnitId!);
     const isRoot = sup.orgUnitId === tenant.orgUnits.id;
     const mine = results.filter((r) => (r.subject.type === 'tenant' ? isRoot : r.subject.orgUnitId !== null && units.has(r.subject.orgUnitId)));

@@ -19,7 +19,7 @@ const RunResult = v.object({
   asOf: v.string(),
   today: v.string(),
   since: v.string(),
-  basis: v.pipe(v.picklist(['refresh', 'evaluation']), v.description('refresh：按当天全量刷新的考核结果（截至当天结束）计划邮件；evaluation：按 asOf 时刻重新计算（试运行、非当天或当天结果已是最新时）')),
+  basis: v.pipe(v.picklist(['refresh', 'evaluation']), v.description('refresh：按当天已更新的存储考核结果（截至当天结束）计划邮件；evaluation：按 asOf 时刻重新计算（试运行、检查的不是今天，或存储结果未能更新时）')),
   planned: v.number(),
   enqueued: v.number(),
   alreadyQueued: v.number(),

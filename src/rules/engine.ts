@@ -55,6 +55,8 @@ export interface EvaluateOptions {
    * (people, cases or units by id). Each subject named gets all its periods in the window.
    */
   only?: ReadonlyMap<string, readonly string[] | 'all'>;
+  /** Only the periods (of the window) this says yes to: a new day's re-evaluation (new-day.ts). */
+  periods?: (ruleId: string, period: Period) => boolean;
 }
 
 interface AssignmentRow { person_id: string; name: string; duty: string | null; org_unit_id: string | null; level: string | null; from_date: string | null; to_date: string | null; deleted_on: string | null }
@@ -161,7 +163,8 @@ export async function evaluateTenant(db: Db, tenant: TenantConfig, opts: Evaluat
 
   const results: ComplianceResult[] = [];
   for (const rule of rules) {
-    const periods = periodsOf(rule, window.from, window.to, tenant.campaigns ?? []);
+    const inWindow = periodsOf(rule, window.from, window.to, tenant.campaigns ?? []);
+    const periods = opts.periods ? inWindow.filter((p) => opts.periods!(rule.id, p)) : inWindow;
     if (!periods.length) continue;
     const sqlPeriods: SqlPeriod[] = periods.map((p, idx) => ({
       idx,

@@ -10,9 +10,11 @@
  * - Before a read answers, it brings the results up to date
  *   (`refreshCompliance`): the rules and subjects the noted writes touch are
  *   evaluated again (a person's rules for her records, a case for its record,
- *   a unit-level rule in full), or everything when the day, the config or the
- *   org tree changed. The API also refreshes right after each write, and the
- *   daily check at the start of each day, so readers rarely wait.
+ *   a unit-level rule in full), or everything when the config or the org tree
+ *   changed. A new day steps the rows forward (new-day.ts): only what depends
+ *   on today is evaluated again. The API also refreshes right after each
+ *   write, and a cron and the daily check at the start of each day, so readers
+ *   rarely wait.
  * - Applying is guarded: the batch that replaces rows applies only if no
  *   refresh that saw later writes has applied meanwhile, so two processes
  *   refreshing at once never put older results over newer ones.
@@ -23,7 +25,8 @@ import type { Db } from '../db/client.ts';
 import { insertJsonRows } from '../db/json-rows.ts';
 import type { TenantConfig } from '../tenants/schema.ts';
 import { recordKinds, type RecordKind } from '../domain/records.ts';
-import { addDays, endOfLocalDay, localDate, maxDate } from '../lib/time.ts';
+import { addDays, daysBetween, endOfLocalDay, localDate, maxDate } from '../lib/time.ts';
+import { casesDueSoon, currentSql, MAX_NEW_DAY_STEP, newDayPeriods, timeTouched } from './new-day.ts';
 import { evaluateTenant, ruleParts, type ComplianceResult } from './engine.ts';
 import { currentResults } from './heatmap.ts';
 import type { Part, Rule } from './schema.ts';
@@ -33,7 +36,7 @@ import { complianceResults, complianceState } from '../../db/schema.ts';
 export const PAST_DAYS = 366;
 export const AHEAD_DAYS = 92;
 /** Past this many subjects of one rule, a partial refresh evaluates the whole rule instead. */
-const MAX_NAMED_SUBJECTS = 300;
+const MAX_NAMED_SUBJECTS = 1000;
 
 /** The periods kept: those whose span (first day to due date) overlaps this window. */
 export const materialisedWindow = (day: string) => ({ from: addDays(day, -PAST_DAYS), to: addDays(day, AHEAD_DAYS) });
@@ -64,16 +67,19 @@ interface DirtyRow {
   record_id: string | null;
 }
 
-/** Which rules and subjects the noted writes touch; 'full' when everything must be evaluated again. */
-export function planRefresh(rules: readonly Rule[], dirty: readonly Pick<DirtyRow, 'tbl' | 'person_id' | 'record_id'>[]): Map<string, string[] | 'all'> | 'full' {
+/**
+ * Which rules and subjects the noted writes touch (and the cases `named` asks for besides);
+ * 'full' when everything must be evaluated again.
+ */
+export function planRefresh(rules: readonly Rule[], dirty: readonly Pick<DirtyRow, 'tbl' | 'person_id' | 'record_id'>[], named: readonly { rule_id: string; subject_id: string }[] = []): Map<string, string[] | 'all'> | 'full' {
   const work = new Map<string, Set<string> | 'all'>();
-  const add = (rule: Rule, id: string | null | 'all') => {
-    const held = work.get(rule.id);
+  const add = (ruleId: string, id: string | null | 'all') => {
+    const held = work.get(ruleId);
     if (held === 'all' || id === null) return;
-    if (id === 'all') return void work.set(rule.id, 'all');
+    if (id === 'all') return void work.set(ruleId, 'all');
     const set = held ?? new Set<string>();
     set.add(id);
-    work.set(rule.id, set.size > MAX_NAMED_SUBJECTS ? 'all' : set);
+    work.set(ruleId, set.size > MAX_NAMED_SUBJECTS ? 'all' : set);
   };
   const reads = new Map(rules.map((r) => [r.id, tablesOf(r)]));
   for (const d of dirty) {
@@ -81,14 +87,15 @@ export function planRefresh(rules: readonly Rule[], dirty: readonly Pick<DirtyRo
     if (d.tbl === 'org_units') return 'full';
     for (const rule of rules) {
       if (d.tbl === 'people') {
-        if (rule.subject.type === 'people') add(rule, d.person_id);
+        if (rule.subject.type === 'people') add(rule.id, d.person_id);
       } else if (reads.get(rule.id)!.has(d.tbl)) {
-        if (isCaseRule(rule)) add(rule, d.record_id);
-        else if (rule.subject.type === 'people') add(rule, d.person_id);
-        else add(rule, 'all'); // a unit's or the federation's figure: the rule is cheap to redo whole
+        if (isCaseRule(rule)) add(rule.id, d.record_id);
+        else if (rule.subject.type === 'people') add(rule.id, d.person_id);
+        else add(rule.id, 'all'); // a unit's or the federation's figure: the rule is cheap to redo whole
       }
     }
   }
+  for (const n of named) add(n.rule_id, n.subject_id);
   return new Map([...work].map(([id, set]) => [id, set === 'all' ? 'all' : [...set]]));
 }
 
@@ -127,8 +134,8 @@ function storedBody(r: ComplianceResult): Omit<ComplianceResult, 'title' | 'sour
 }
 
 export interface RefreshOutcome {
-  /** fresh: nothing to do; partial: the touched rules and subjects; full: everything. */
-  mode: 'fresh' | 'partial' | 'full';
+  /** fresh: nothing to do; partial: the touched rules and subjects; newDay: what a new day changes (new-day.ts); full: everything. */
+  mode: 'fresh' | 'partial' | 'newDay' | 'full';
   day: string;
   rules: number;
   rows: number;
@@ -167,6 +174,11 @@ export async function refreshKeeping(db: Db, tenant: TenantConfig, now: Date, op
   if (!opts.full && isFresh(state, day, hash)) return { outcome: { mode: 'fresh', day, rules: 0, rows: 0, applied: true } };
   const seq = dirty.length ? Number(dirty[dirty.length - 1].seq) : Number(state?.applied_seq ?? 0);
   const sameBasis = !!state && state.day === day && state.config_hash === hash;
+  const stepFrom = !opts.full && !sameBasis && state && state.config_hash === hash && /^\d{4}-\d{2}-\d{2}$/.test(state.day) && state.day < day && daysBetween(state.day, day) <= MAX_NEW_DAY_STEP ? state.day : undefined;
+  if (stepFrom) {
+    const stepped = await refreshNewDay(db, tenant, { from: stepFrom, day, hash, seq, dirty });
+    if (stepped) return { outcome: stepped };
+  }
   const plan = opts.full || !sameBasis ? 'full' : planRefresh(tenant.rules as Rule[], dirty);
   const asOf = endOfDayInstant(day, tenant.timeZone);
   const window = materialisedWindow(day);
@@ -174,22 +186,77 @@ export async function refreshKeeping(db: Db, tenant: TenantConfig, now: Date, op
   const results = await evaluateTenant(db, tenant, { asOf, window, ...(plan === 'full' ? {} : { only: plan }) });
   const rows = resultRows(results, tenant, day);
   // Nobody has applied a refresh that saw later writes (or, for a partial one, another day or config).
-  const guard = plan === 'full'
-    ? sql`(select applied_seq <= ${seq} from compliance_state where id = 1)`
-    : sql`(select applied_seq <= ${seq} and day = ${day} and config_hash = ${hash} from compliance_state where id = 1)`;
-  const deletes: BatchItem<'sqlite'>[] = plan === 'full'
-    ? [db.run(sql`delete from compliance_results where ${guard}`)]
-    : [...plan].map(([ruleId, ids]) =>
-        db.run(ids === 'all'
-          ? sql`delete from compliance_results where rule_id = ${ruleId} and ${guard}`
-          : sql`delete from compliance_results where rule_id = ${ruleId} and ${inArray(sql`subject_id`, ids)} and ${guard}`));
+  const guard = plan === 'full' ? guardSql(seq) : guardSql(seq, { day, hash });
+  const deletes: BatchItem<'sqlite'>[] = plan === 'full' ? [db.run(sql`delete from compliance_results where ${guard}`)] : deleteSubjects(db, plan, guard);
+  const outcome = await apply(db, rows, deletes, [], { day, hash, seq, guard });
+  const done: RefreshOutcome = { mode: plan === 'full' ? 'full' : 'partial', day, rules: plan === 'full' ? tenant.rules.length : plan.size, rows: rows.length, applied: outcome };
+  return plan === 'full' && done.applied ? { outcome: done, results } : { outcome: done };
+}
+
+/** The stored rows may be replaced: no refresh that saw later writes has applied (nor, given `basis`, one for another day or config). */
+const guardSql = (seq: number, basis?: { day: string; hash: string }) =>
+  basis
+    ? sql`(select applied_seq <= ${seq} and day = ${basis.day} and config_hash = ${basis.hash} from compliance_state where id = 1)`
+    : sql`(select applied_seq <= ${seq} from compliance_state where id = 1)`;
+
+/** Deletes the stored rows of the rules and subjects a plan evaluates again. */
+const deleteSubjects = (db: Db, plan: Map<string, string[] | 'all'>, guard: SQL): BatchItem<'sqlite'>[] =>
+  [...plan].map(([ruleId, ids]) =>
+    db.run(ids === 'all'
+      ? sql`delete from compliance_results where rule_id = ${ruleId} and ${guard}`
+      : sql`delete from compliance_results where rule_id = ${ruleId} and ${inArray(sql`subject_id`, ids)} and ${guard}`));
+
+/**
+ * One batch: the deletes, the new rows, `after` (still under the guard), the state moved to the
+ * day and the noted writes folded in. True if it applied.
+ */
+async function apply(db: Db, rows: ResultRow[], deletes: BatchItem<'sqlite'>[], after: BatchItem<'sqlite'>[], s: { day: string; hash: string; seq: number; guard: SQL }): Promise<boolean> {
   // The state moves last: every statement before it sees the guard as it stood when the batch began.
-  const stateMoves = db.update(complianceState).set({ day, configHash: hash, appliedSeq: seq, refreshedAt: new Date().toISOString() }).where(sql`id = 1 and applied_seq <= ${seq}`).returning({ id: complianceState.id });
-  const items: BatchItem<'sqlite'>[] = [...deletes, ...insertJsonRows(db, complianceResults, rows, { orReplace: true, where: guard }), stateMoves, db.run(sql`delete from compliance_dirty where seq <= ${seq}`)];
+  const stateMoves = db.update(complianceState).set({ day: s.day, configHash: s.hash, appliedSeq: s.seq, refreshedAt: new Date().toISOString() }).where(sql`id = 1 and applied_seq <= ${s.seq}`).returning({ id: complianceState.id });
+  const items: BatchItem<'sqlite'>[] = [...deletes, ...insertJsonRows(db, complianceResults, rows, { orReplace: true, where: s.guard }), ...after, stateMoves, db.run(sql`delete from compliance_dirty where seq <= ${s.seq}`)];
   const answers = await db.batch(items as [BatchItem<'sqlite'>, ...BatchItem<'sqlite'>[]]);
-  const moved = answers[items.length - 2] as { id: number }[];
-  const outcome: RefreshOutcome = { mode: plan === 'full' ? 'full' : 'partial', day, rules: plan === 'full' ? tenant.rules.length : plan.size, rows: rows.length, applied: moved.length > 0 };
-  return plan === 'full' && outcome.applied ? { outcome, results } : { outcome };
+  return (answers[items.length - 2] as { id: number }[]).length > 0;
+}
+
+/**
+ * The stored rows of day `from` brought to `day` (new-day.ts): the periods that still matter
+ * evaluated again for everyone, the subjects of the noted writes, of records dated in between and
+ * of open cases in earlier periods evaluated again in full, the rest kept. Undefined when the
+ * changes need a full evaluation (the org tree changed).
+ */
+async function refreshNewDay(db: Db, tenant: TenantConfig, s: { from: string; day: string; hash: string; seq: number; dirty: DirtyRow[] }): Promise<RefreshOutcome | undefined> {
+  const { from, day } = s;
+  const tz = tenant.timeZone;
+  const rules = tenant.rules as Rule[];
+  const window = materialisedWindow(day);
+  const periods = newDayPeriods(tenant, from, day, window, AHEAD_DAYS);
+  const asOf = endOfDayInstant(day, tz);
+  const none = sql`select null as tbl, null as person_id, null as record_id, null as rule_id, null as subject_id where 0`;
+  const touchedSql = timeTouched(new Set(rules.flatMap((r) => [...tablesOf(r)])), { day: from, instant: endOfDayInstant(from, tz).toISOString() }, { day, instant: asOf.toISOString() });
+  const [touched, cases] = await db.batch([db.all<DirtyRow>(touchedSql ?? none), db.all<{ rule_id: string; subject_id: string }>(casesDueSoon(tenant, from, day) ?? none)]);
+  const plan = planRefresh(rules, [...s.dirty, ...touched], cases);
+  if (plan === 'full') return undefined;
+
+  // The periods each rule evaluates again for everyone, and the subjects evaluated again in full.
+  const again = rules.filter((r) => plan.get(r.id) !== 'all' && periods.get(r.id)!.again.size).map((r) => r.id);
+  const live = again.length ? await evaluateTenant(db, tenant, { asOf, window, ruleIds: again, periods: (ruleId, p) => periods.get(ruleId)!.again.has(p.key) }) : [];
+  const named = plan.size ? await evaluateTenant(db, tenant, { asOf, window, only: plan }) : [];
+  const namedIds = new Map([...plan].map(([id, ids]) => [id, ids === 'all' ? undefined : new Set(ids)]));
+  const rows = resultRows([...live.filter((r) => !namedIds.get(r.ruleId)?.has(r.subject.id)), ...named], tenant, day);
+
+  const guard = guardSql(s.seq, { day: from, hash: s.hash });
+  const keys = (list: Iterable<string>) => sql.join([...list].map((k) => sql`${k}`), sql`, `);
+  const deletes: BatchItem<'sqlite'>[] = [
+    ...deleteSubjects(db, plan, guard),
+    // Periods evaluated again, and periods that left the window.
+    ...rules.filter((r) => plan.get(r.id) !== 'all').map((r) => {
+      const { all, again: redo } = periods.get(r.id)!;
+      const left = all.length ? sql`period_key not in (${keys(all)})` : sql`1`;
+      return db.run(sql`delete from compliance_results where rule_id = ${r.id} and (${left}${redo.size ? sql` or period_key in (${keys(redo)})` : sql``}) and ${guard}`);
+    }),
+  ];
+  const applied = await apply(db, rows, deletes, [db.run(currentSql(day, guard))], { day, hash: s.hash, seq: s.seq, guard });
+  return { mode: 'newDay', day, rules: new Set([...again, ...plan.keys()]).size, rows: rows.length, applied };
 }
 
 /**

@@ -144,16 +144,17 @@ describe('Harbin: bimonthly report reminders go only to units that have not repo
     expect(h9()[0].subject).toBe('【提醒】南岗区妇联：“机关各部门和各区县（市）妇联每双月向研究室上报一次活动进展情况”将于2017年3月5日到期（还剩7天）');
   });
 
-  it('on a new day the check plans from the day\'s full refresh (as of the end of the day) exactly the emails a dry run evaluating as of 08:00 then lists; a second run that day evaluates again and queues nothing new', async () => {
-    const keys = (r: Run) => r.emails.map((e) => e.key).sort();
+  it('on a new day the check plans from the day\'s stored results (as of the end of the day) exactly the emails a dry run evaluating as of 08:00 then lists; a second run that day plans from them again and queues nothing new', async () => {
+    const keys = (r: Run) => r.emails.map((e) => `${e.key} ${e.subject}`).sort();
     t.setNow('2017-02-27T00:00:30Z'); // the day's results are still yesterday's
     const real = await run(t, 'harbin', { asOf: '2017-02-27' });
     const dry = await run(t, 'harbin', { asOf: '2017-02-27', dryRun: true });
     expect([real.basis, dry.basis]).toEqual(['refresh', 'evaluation']);
     expect(keys(real)).toEqual(keys(dry));
     expect(real.planned).toBeGreaterThan(3);
+    expect(real.emails.some((e) => e.kind === 'digest'), 'a supervisor\'s digest, planned from every short stored result').toBe(true);
     const again = await run(t, 'harbin', { asOf: '2017-02-27' });
-    expect(again.basis).toBe('evaluation');
+    expect(again.basis).toBe('refresh');
     expect(keys(again)).toEqual(keys(dry));
     expect(again.enqueued).toBe(0);
   });

@@ -36,11 +36,11 @@ describe('scheduled jobs: one run per cron slot', () => {
     expect((await runJobForTenant(t.deps, lixia, 'daily-check', new Date('2026-11-27T00:00:00Z'))).status).toBe('succeeded');
   });
 
-  it('00:01 Beijing time brings every federation\'s stored results to the new day (a full refresh); a second firing finds them fresh; the daily check then evaluates as of 08:00 rather than refreshing', async () => {
+  it('00:01 Beijing time brings every federation\'s stored results to the new day (stepping from the day before, not a full evaluation); a second firing finds them fresh; the daily check then plans from those stored results', async () => {
     const state = async (id: string) => (await t.deps.database(t.tenant(id)).all<{ day: string }>((await import('drizzle-orm')).sql`select day from compliance_state where id = 1`))[0]?.day;
     t.setNow('2026-11-29T16:01:05Z'); // 2026-11-30 00:01:05 in Beijing
     const first = await runScheduled(t.deps, '1 16 * * *', new Date('2026-11-29T16:01:00Z'));
-    expect(first.map((r) => [r.status, r.detail?.split(':')[0]])).toEqual(Array(3).fill(['succeeded', 'full for 2026-11-30']));
+    expect(first.map((r) => [r.status, r.detail?.split(':')[0]])).toEqual(Array(3).fill(['succeeded', 'newDay for 2026-11-30']));
     expect(await Promise.all(['lixia', 'binzhou', 'harbin'].map(state))).toEqual(Array(3).fill('2026-11-30'));
     expect(await countRows(t, 'harbin', 'compliance_results')).toBeGreaterThan(0);
     const again = await runScheduled(t.deps, '1 16 * * *', new Date('2026-11-29T16:01:00Z'));
@@ -48,7 +48,7 @@ describe('scheduled jobs: one run per cron slot', () => {
     t.setNow('2026-11-30T00:00:20Z');
     const check = await runJobForTenant(t.deps, t.tenant('harbin'), 'daily-check', new Date('2026-11-30T00:00:00Z'));
     expect(check.status).toBe('succeeded');
-    expect(check.detail).toMatch(/^since [\d-]+, from the evaluation: planned \d+/);
+    expect(check.detail).toMatch(/^since [\d-]+, from the refresh: planned \d+/);
     t.setNow('2026-11-23T02:06:00Z');
   });
 
