@@ -211,9 +211,12 @@ const deleteSubjects = (db: Db, plan: Map<string, string[] | 'all'>, guard: SQL)
  * day and the noted writes folded in. True if it applied.
  */
 async function apply(db: Db, rows: ResultRow[], deletes: BatchItem<'sqlite'>[], after: BatchItem<'sqlite'>[], s: { day: string; hash: string; seq: number; guard: SQL }): Promise<boolean> {
-  // The state moves last: every statement before it sees the guard as it stood when the batch began.
-  const stateMoves = db.update(complianceState).set({ day: s.day, configHash: s.hash, appliedSeq: s.seq, refreshedAt: new Date().toISOString() }).where(sql`id = 1 and applied_seq <= ${s.seq}`).returning({ id: complianceState.id });
-  const items: BatchItem<'sqlite'>[] = [...deletes, ...insertJsonRows(db, complianceResults, rows, { orReplace: true, where: s.guard }), ...after, stateMoves, db.run(sql`delete from compliance_dirty where seq <= ${s.seq}`)];
+  // The state moves last, and only under the guard: every statement before it sees the guard as it
+  // stood when the batch began. A batch whose guard failed moves nothing: its notes stay for the next refresh.
+  const stateMoves = db.update(complianceState).set({ day: s.day, configHash: s.hash, appliedSeq: s.seq, refreshedAt: new Date().toISOString() }).where(sql`id = 1 and ${s.guard}`).returning({ id: complianceState.id });
+  // Only the notes some applied refresh has folded in go.
+  const folded = db.run(sql`delete from compliance_dirty where seq <= (select applied_seq from compliance_state where id = 1)`);
+  const items: BatchItem<'sqlite'>[] = [...deletes, ...insertJsonRows(db, complianceResults, rows, { orReplace: true, where: s.guard }), ...after, stateMoves, folded];
   const answers = await db.batch(items as [BatchItem<'sqlite'>, ...BatchItem<'sqlite'>[]]);
   return (answers[items.length - 2] as { id: number }[]).length > 0;
 }

@@ -218,6 +218,50 @@ describe.each([
     expect(modes.every((m) => m === 'newDay'), modes.join(', ')).toBe(true);
   });
 
+  it('two refreshes crossing (a full one for the new day applies while a new-day step that saw a later write is in flight): the step applies nothing and moves nothing, the write\'s note stays, and the next read folds it in', async () => {
+    const tenant = await config();
+    /** The database with a gate before its apply batch (the one that writes: more than two statements). */
+    const gated = () => {
+      let release!: () => void;
+      let reached!: () => void;
+      const gate = new Promise<void>((r) => (release = r));
+      const at = new Promise<void>((r) => (reached = r));
+      const base = db();
+      const wrapped = Object.create(base) as typeof base;
+      wrapped.batch = (async (items: Parameters<typeof base.batch>[0]) => {
+        if (items.length > 2) {
+          reached();
+          await gate;
+        }
+        return base.batch(items);
+      }) as typeof base.batch;
+      return { db: wrapped, at, release };
+    };
+    const before = localDate(t.deps.clock.now(), tenant.timeZone);
+    expect((await refreshCompliance(db(), tenant, t.deps.clock.now())).applied).toBe(true);
+    t.setNow(new Date(t.deps.clock.now().getTime() + 86_400_000).toISOString());
+    const day = localDate(t.deps.clock.now(), tenant.timeZone);
+    const [{ someone }] = await db().all<{ someone: string }>(sql`select person_id as someone from compliance_results where rule_id in (select rule_id from compliance_results where subject_type = 'person') and person_id in (select id from people where deleted_at is null) limit 1`);
+    const a = gated();
+    const full = refreshCompliance(a.db, tenant, t.deps.clock.now(), { full: true });
+    await a.at; // the full refresh has read the notes and evaluated
+    for (let i = 0; i < 3; i++) await recordWriters(db()).add.diary({ personId: someone, entryDate: day, enteredAt: t.deps.clock.now().toISOString() });
+    const b = gated();
+    const step = refreshCompliance(b.db, tenant, t.deps.clock.now());
+    await b.at; // the step has seen the write, and is about to apply
+    a.release();
+    expect((await full).applied).toBe(true);
+    b.release();
+    const stepped = await step;
+    expect([stepped.mode, stepped.applied], `from ${before}`).toEqual(['newDay', false]);
+    const [{ notes }] = await db().all<{ notes: number }>(sql`select count(*) as notes from compliance_dirty`);
+    expect(notes, 'the write\'s notes are still there').toBeGreaterThan(0);
+    expect((await refreshCompliance(db(), tenant, t.deps.clock.now())).mode).toBe('partial');
+    const { stored, full: evaluated } = await storedAndFull();
+    expect(stored).toEqual(evaluated);
+    admin = await t.adminToken(id);
+  });
+
   it('every table a rule reads has insert, update and delete triggers noting writes (a new record kind needs them in its migration)', async () => {
     const triggers = new Set((await db().all<{ name: string }>(sql`select name from sqlite_master where type = 'trigger'`)).map((r) => r.name));
     const tables = [...new Set([...Object.values(recordKinds).map((k) => k.table), 'people', 'person_assignments', 'org_unit_parents'])];
