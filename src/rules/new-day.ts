@@ -63,18 +63,21 @@ export function newDayPeriods(tenant: TenantConfig, from: string, day: string, w
  * (a unit's date comes as an org_units row: the tree changed, everything again).
  */
 export function timeTouched(tables: ReadonlySet<string>, from: { day: string; instant: string }, to: { day: string; instant: string }): SQL | undefined {
-  const selects: SQL[] = [];
-  const seen = new Set<string>();
+  const byTable = new Map<string, SQL[]>();
   for (const def of Object.values(recordKinds) as KindDef[]) {
-    if (!tables.has(def.table) || seen.has(def.table)) continue;
-    seen.add(def.table);
-    const conds = Object.values(def.fields)
-      .filter((f) => f.type === 'date' || f.type === 'instant')
-      .map((f) => (f.type === 'date' ? sql`(${sql.raw(f.sql)} > ${from.day} and ${sql.raw(f.sql)} <= ${to.day})` : sql`(${sql.raw(f.sql)} > ${from.instant} and ${sql.raw(f.sql)} <= ${to.instant})`));
-    if (!conds.length) continue;
-    const who = def.table === 'org_units' ? sql`null as person_id, null as record_id` : sql`r.person_id as person_id, r.id as record_id`;
-    selects.push(sql`select distinct ${def.table} as tbl, ${who} from ${sql.raw(def.table)} r where r.deleted_at is null and (${sql.join(conds, sql` or `)})`);
+    if (!tables.has(def.table)) continue;
+    const conds = byTable.get(def.table) ?? [];
+    for (const f of Object.values(def.fields)) {
+      const col = sql.raw(f.sql);
+      if (f.type === 'date') conds.push(sql`(${col} > ${from.day} and ${col} <= ${to.day})`);
+      if (f.type === 'instant') conds.push(sql`(${col} > ${from.instant} and ${col} <= ${to.instant})`);
+    }
+    byTable.set(def.table, conds);
   }
+  const selects = [...byTable].filter(([, conds]) => conds.length).map(([table, conds]) => {
+    const who = table === 'org_units' ? sql`null as person_id, null as record_id` : sql`r.person_id as person_id, r.id as record_id`;
+    return sql`select ${table} as tbl, ${who} from ${sql.raw(table)} r where r.deleted_at is null and (${sql.join(conds, sql` or `)})`;
+  });
   return selects.length ? sql.join(selects, sql` union all `) : undefined;
 }
 

@@ -234,7 +234,7 @@ describe.each([
           await gate;
         }
         return base.batch(items);
-      }) as typeof base.batch;
+      }) as unknown as typeof base.batch;
       return { db: wrapped, at, release };
     };
     const before = localDate(t.deps.clock.now(), tenant.timeZone);
