@@ -148,7 +148,8 @@ export async function runCheck(deps: AppDeps, tenant: TenantConfig, db: Db, opts
   if (!opts.dryRun) {
     // The day's materialised results, ready before anyone opens a page (the reads would do it otherwise).
     const refreshed = await refreshKeeping(db, tenant, deps.clock.now()).catch((e) => void deps.log.warn('compliance_refresh_failed', { tenant: tenant.id, kind: errorKind(e) }));
-    if (refreshed && refreshed.outcome.day === today) {
+    // Rows another process put there meanwhile may be for another day: then evaluate.
+    if (refreshed && refreshed.outcome.day === today && refreshed.outcome.applied) {
       results = refreshed.results ? refreshed.results.filter((r) => r.period.start <= today) : await storedForNotices(db, tenant, today, since, digestsWanted(people));
     }
   }
