@@ -32,6 +32,9 @@ export function partLabel(part: Part): string {
   }
 }
 
+/** A quota of days (the days a subject's trips cover in the period): it can become infeasible as the days run out. */
+export const isDayQuota = (part: Part) => part.metric === 'sum' && part.field === 'daysInPeriod';
+
 const num = (v: unknown) => (v === null || v === undefined ? 0 : Number(v));
 const split = (v: unknown) => (typeof v === 'string' && v ? v.split(',') : []);
 
@@ -76,8 +79,7 @@ export function judgePart(part: Exclude<Part, { metric: 'perCase' }>, get: (comp
             ? [t.max === 0 ? `${label} ${now}${unit}（应为 0）` : `${label}超过上限 ${t.max}${unit}`]
             : [`${label}还差 ${(t.min ?? 0) - now}${unit}`];
       // A day quota needs as many calendar days as it is short: 60 days cannot fit in 20.
-      const dayQuota = part.metric === 'sum' && part.field === 'daysInPeriod';
-      const feasible = !dayQuota || met || (t.min ?? 0) - now <= ctx.daysLeft;
+      const feasible = !isDayQuota(part) || met || (t.min ?? 0) - now <= ctx.daysLeft;
       return {
         ...plain,
         feasible,

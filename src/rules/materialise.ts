@@ -19,10 +19,11 @@
  *   refresh that saw later writes has applied meanwhile, so two processes
  *   refreshing at once never put older results over newer ones.
  */
-import { inArray, sql, type SQL } from 'drizzle-orm';
+import { inArray, notInArray, sql, type SQL } from 'drizzle-orm';
 import type { BatchItem, BatchResponse } from 'drizzle-orm/batch';
 import type { Db } from '../db/client.ts';
 import { insertJsonRows } from '../db/json-rows.ts';
+import { isDateOnly } from '../lib/dates.ts';
 import type { TenantConfig } from '../tenants/schema.ts';
 import { recordKinds, type RecordKind } from '../domain/records.ts';
 import { addDays, daysBetween, endOfLocalDay, localDate, maxDate } from '../lib/time.ts';
@@ -174,7 +175,7 @@ export async function refreshKeeping(db: Db, tenant: TenantConfig, now: Date, op
   if (!opts.full && isFresh(state, day, hash)) return { outcome: { mode: 'fresh', day, rules: 0, rows: 0, applied: true } };
   const seq = dirty.length ? Number(dirty[dirty.length - 1].seq) : Number(state?.applied_seq ?? 0);
   const sameBasis = !!state && state.day === day && state.config_hash === hash;
-  const stepFrom = !opts.full && !sameBasis && state && state.config_hash === hash && /^\d{4}-\d{2}-\d{2}$/.test(state.day) && state.day < day && daysBetween(state.day, day) <= MAX_NEW_DAY_STEP ? state.day : undefined;
+  const stepFrom = !opts.full && !sameBasis && state && state.config_hash === hash && isDateOnly(state.day) && state.day < day && daysBetween(state.day, day) <= MAX_NEW_DAY_STEP ? state.day : undefined;
   if (stepFrom) {
     const stepped = await refreshNewDay(db, tenant, { from: stepFrom, day, hash, seq, dirty });
     if (stepped) return { outcome: stepped };
@@ -236,7 +237,7 @@ async function refreshNewDay(db: Db, tenant: TenantConfig, s: { from: string; da
   const asOf = endOfDayInstant(day, tz);
   const none = sql`select null as tbl, null as person_id, null as record_id, null as rule_id, null as subject_id where 0`;
   const touchedSql = timeTouched(new Set(rules.flatMap((r) => [...tablesOf(r)])), { day: from, instant: endOfDayInstant(from, tz).toISOString() }, { day, instant: asOf.toISOString() });
-  const [touched, cases] = await db.batch([db.all<DirtyRow>(touchedSql ?? none), db.all<{ rule_id: string; subject_id: string }>(casesDueSoon(tenant, from, day) ?? none)]);
+  const [touched, cases] = await db.batch([db.all<DirtyRow>(touchedSql ?? none), db.all<{ rule_id: string; subject_id: string }>(casesDueSoon(tenant, rules.filter(isCaseRule), from, day) ?? none)]);
   const plan = planRefresh(rules, [...s.dirty, ...touched], cases);
   if (plan === 'full') return undefined;
 
@@ -248,14 +249,12 @@ async function refreshNewDay(db: Db, tenant: TenantConfig, s: { from: string; da
   const rows = resultRows([...live.filter((r) => !namedIds.get(r.ruleId)?.has(r.subject.id)), ...named], tenant, day);
 
   const guard = guardSql(s.seq, { day: from, hash: s.hash });
-  const keys = (list: Iterable<string>) => sql.join([...list].map((k) => sql`${k}`), sql`, `);
   const deletes: BatchItem<'sqlite'>[] = [
     ...deleteSubjects(db, plan, guard),
     // Periods evaluated again, and periods that left the window.
     ...rules.filter((r) => plan.get(r.id) !== 'all').map((r) => {
       const { all, again: redo } = periods.get(r.id)!;
-      const left = all.length ? sql`period_key not in (${keys(all)})` : sql`1`;
-      return db.run(sql`delete from compliance_results where rule_id = ${r.id} and (${left}${redo.size ? sql` or period_key in (${keys(redo)})` : sql``}) and ${guard}`);
+      return db.run(sql`delete from compliance_results where rule_id = ${r.id} and (${notInArray(sql`period_key`, all)} or ${inArray(sql`period_key`, [...redo])}) and ${guard}`);
     }),
   ];
   const applied = await apply(db, rows, deletes, [db.run(currentSql(day, guard))], { day, hash: s.hash, seq: s.seq, guard });

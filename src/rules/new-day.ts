@@ -19,6 +19,7 @@ import { recordKinds, type KindDef } from '../domain/records.ts';
 import type { TenantConfig } from '../tenants/schema.ts';
 import { addDays, maxDate } from '../lib/time.ts';
 import { atRiskDays } from './engine.ts';
+import { isDayQuota } from './judge.ts';
 import { periodsOf } from './periods.ts';
 import type { Rule } from './schema.ts';
 
@@ -36,7 +37,7 @@ export const statusMoves = (from: string, day: string, riskDays: number) => {
 };
 
 /** A rule with a day quota: its figure grows each day of a trip under way, and its feasibility with the days left. */
-const hasDayQuota = (rule: Rule) => rule.parts.some((p) => p.metric === 'sum' && p.field === 'daysInPeriod');
+const hasDayQuota = (rule: Rule) => rule.parts.some(isDayQuota);
 
 /**
  * Per rule, the keys of its periods in the window and of those evaluated again for every subject:
@@ -82,8 +83,8 @@ export function timeTouched(tables: ReadonlySet<string>, from: { day: string; in
 }
 
 /** Case rules' cases whose own deadline lets their status move between the two days (statusMoves). */
-export function casesDueSoon(tenant: TenantConfig, from: string, day: string): SQL | undefined {
-  const parts = (tenant.rules as Rule[]).filter((r) => r.parts.some((p) => p.metric === 'perCase')).map((rule) => {
+export function casesDueSoon(tenant: TenantConfig, caseRules: readonly Rule[], from: string, day: string): SQL | undefined {
+  const parts = caseRules.map((rule) => {
     const risk = atRiskDays(rule, tenant);
     return sql`select rule_id, subject_id from compliance_results where rule_id = ${rule.id} and subject_type = 'case'
       and ((due >= ${from} and due < ${day}) or (due > ${addDays(from, risk)} and due <= ${addDays(day, risk)}))`;
