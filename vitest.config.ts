@@ -1,6 +1,8 @@
 import { createServer } from 'node:net';
 import { defineConfig } from 'vitest/config';
 import { cloudflareTest } from '@cloudflare/vitest-plugin';
+import { unstable_readConfig } from 'wrangler';
+import { fileURLToPath } from 'node:url';
 import { workerSuite } from './test/worker/suite.ts';
 
 /** A port free now, for a server the worker suite's global setup starts later. */
@@ -20,6 +22,12 @@ const freePort = () =>
 process.env.WORKER_SUITE_REGISTRY_PORT ??= String(await freePort());
 process.env.WORKER_SUITE_SMTP_PORT ??= String(await freePort());
 
+// The worker suite resolves modules as the worker build does: wrangler.toml's [alias] (hono-openapi's
+// run-time part only, no fetch polyfill), which the Workers plugin does not apply by itself.
+const workerAliases = Object.fromEntries(
+  Object.entries(unstable_readConfig({ config: 'wrangler.toml' }).alias ?? {}).map(([name, path]) => [name, fileURLToPath(new URL(String(path), import.meta.url))]),
+);
+
 // Four suites: unit (pure code), node (the Node app on real libSQL files),
 // browser (the workbench's pages in headless Chromium), worker (src/worker.ts inside workerd, databases over libSQL's HTTP protocol).
 export default defineConfig({
@@ -30,6 +38,7 @@ export default defineConfig({
       // The workbench in headless Chromium (@sparticuz/chromium + playwright-core), against the Node app on loopback.
       { test: { name: 'browser', include: ['test/browser/**/*.test.ts'], environment: 'node', testTimeout: 60_000, hookTimeout: 120_000 } },
       {
+        resolve: { alias: workerAliases },
         plugins: [
           cloudflareTest({
             wrangler: { configPath: './wrangler.toml' },

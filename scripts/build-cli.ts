@@ -24,7 +24,7 @@ export async function buildCli(outfile = join(root, 'dist', 'cli.mjs')) {
     external: ['libsql', '@libsql/*'],
     // hono-openapi asks for zod's converter only for zod schemas; there are none (src/lib/no-zod.ts).
     alias: { 'zod/v4/core': join(root, 'src/lib/no-zod.ts') },
-    // Bundled CommonJS packages (nodemailer, papaparse) call require().
+    // Bundled CommonJS packages (nodemailer) call require().
     banner: { js: "import { createRequire as __grassrootsRequire } from 'node:module'; const require = __grassrootsRequire(import.meta.url);" },
     logLevel: 'warning',
   });

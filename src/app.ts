@@ -1,9 +1,9 @@
-import { Hono, type Context, type MiddlewareHandler } from 'hono';
+import { Hono } from 'hono/tiny';
+import { type Context, type MiddlewareHandler } from 'hono';
 import { requestId } from 'hono/request-id';
 import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
 import { HTTPException } from 'hono/http-exception';
-import { generateSpecs, type GenerateSpecOptions } from 'hono-openapi';
 import type { AppDeps, AppEnv } from './env.ts';
 import { AppError, errorBody, errorKind, type Lang } from './lib/errors.ts';
 import { refreshAfterWrite } from './middleware/refresh.ts';
@@ -24,9 +24,6 @@ import { resources } from './records/resources.ts';
 import { idempotency } from './middleware/idempotency.ts';
 import { renderDocsPage } from './routes/docs.ts';
 import { webRoutes } from './web/routes.ts';
-import { finalizeSpec } from './lib/openapi-finalize.ts';
-import { ErrorBodySchema } from './lib/openapi.ts';
-import { toJsonSchema } from '@valibot/to-json-schema';
 import { isBusyError, isUnreachableError } from './db/errors.ts';
 import { allowedMethods, corsFor, locationOfCreated } from './middleware/http.ts';
 
@@ -67,26 +64,22 @@ function toAppError(err: unknown): AppError | undefined {
   return undefined;
 }
 
-export const openApiOptions = (deps: AppDeps): Partial<GenerateSpecOptions> => ({
-  documentation: {
-    openapi: '3.1.0',
-    info: {
-      title: '下基层工作台账 Grassroots API',
-      version: API_VERSION,
-      description: `妇联“下基层、访妇情、办实事”工作的记录、考核与督办接口。接入的妇联见 GET /v1/tenants（平台运维在登记库中增减妇联，无需重新部署）。错误统一为 {"error":{"code","message","fields","requestId"}}，默认中文，Accept-Language: en 时为英文。`,
-    },
-    components: {
-      securitySchemes: {
-        bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
-        platformToken: { type: 'http', scheme: 'bearer', description: '平台运维令牌 PLATFORM_TOKEN（不是任何妇联的登录凭证）' },
-      },
-    },
-  },
-  exclude: ['/openapi.json', '/docs'],
-});
+export const API_TITLE = '下基层工作台账 Grassroots API';
 
-/** `assets` serves public/assets/ on Node; on Workers, Static Assets answers those paths before the worker runs. */
-export function createApp(deps: AppDeps, opts: { assets?: MiddlewareHandler } = {}) {
+/** The OpenAPI document (src/lib/openapi-document.ts), without `servers`: built once, for every deployment. */
+export type OpenApiDocument = Record<string, unknown>;
+
+export interface AppOptions {
+  /** Serves public/assets/ on Node; on Workers, Static Assets answers those paths before the worker runs. */
+  assets?: MiddlewareHandler;
+  /**
+   * The OpenAPI document for /openapi.json: on Node generated from this app's routes; on Workers read
+   * from the build's public/assets/openapi.json (the worker bundle has no OpenAPI generator).
+   */
+  openapi: (app: Hono<AppEnv>) => Promise<OpenApiDocument>;
+}
+
+export function createApp(deps: AppDeps, opts: AppOptions) {
   installZhMessages();
   const app = new Hono<AppEnv>();
   if (opts.assets) app.use('/assets/*', opts.assets);
@@ -153,11 +146,11 @@ export function createApp(deps: AppDeps, opts: { assets?: MiddlewareHandler } = 
   tenantApp.route('/', checkRoutes(deps));
   app.route('/v1/:tenant', tenantApp);
 
-  let spec: Promise<Record<string, unknown>> | undefined;
-  const getSpec = () =>
-    (spec ??= generateSpecs(app, openApiOptions(deps)).then((s) => finalizeSpec(s, { serverUrl: deps.config.publicBaseUrl, errorSchema: toJsonSchema(ErrorBodySchema) })));
-  app.get('/openapi.json', async (c) => c.json(await getSpec()));
-  app.get('/docs', (c) => c.html(renderDocsPage(openApiOptions(deps).documentation!.info!.title)));
+  // Built or read once per app; a failure (say, a missing build file) is not kept, so the next request tries again.
+  let spec: Promise<OpenApiDocument> | undefined;
+  const getSpec = () => (spec ??= opts.openapi(app).catch((e) => ((spec = undefined), Promise.reject(e))));
+  app.get('/openapi.json', async (c) => c.json({ ...(await getSpec()), servers: [{ url: deps.config.publicBaseUrl, description: '本部署 / this deployment' }] }));
+  app.get('/docs', (c) => c.html(renderDocsPage(API_TITLE)));
 
   // The workbench's pages (/{tenant}/…) call the API above in-process: one implementation of every check.
   app.route('/', webRoutes(deps, (request, env) => app.fetch(request, env)));

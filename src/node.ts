@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { relative } from 'node:path';
 import { Cron } from 'croner';
 import { createApp } from './app.ts';
+import { openApiDocument } from './lib/openapi-document.ts';
 import { buildNodeDeps } from './node-runtime.ts';
 import { migrateTenants } from './tenants/onboard.ts';
 import { cronTable, runScheduled } from './jobs/index.ts';
@@ -54,7 +55,7 @@ export async function startNodeServer(vars: NodeJS.ProcessEnv = process.env, log
   const { deps, settings } = runtime;
   await prepareLocalTenants(runtime, print);
 
-  const app = createApp(deps, { assets: serveStatic({ root: PUBLIC_DIR }) });
+  const app = createApp(deps, { assets: serveStatic({ root: PUBLIC_DIR }), openapi: openApiDocument });
   const crons = vars.DISABLE_CRON === '1' ? [] : startCrons(deps);
 
   const server = await new Promise<ReturnType<typeof serve>>((resolveServer) => {

@@ -5,8 +5,8 @@
  * databases are reached over libSQL's HTTP protocol with the group token
  * LIBSQL_GROUP_AUTH_TOKEN (or LIBSQL_URL_<ID> / LIBSQL_AUTH_TOKEN_<ID> overrides).
  */
-import { createClient } from '@libsql/client/web';
-import { createApp, detectLang } from './app.ts';
+import { createClient } from '@libsql/client/http';
+import { createApp, detectLang, type OpenApiDocument } from './app.ts';
 import { ConfigError, parseConfig, registryCacheMs, registryFromVars, tenantDatabaseTarget, tenantDatabaseVars, type AppDeps } from './env.ts';
 import { makeRegistryDb, TenantRegistry } from './tenants/registry.ts';
 import { tursoProvisioner, tursoSettings } from './tenants/provisioners.ts';
@@ -27,7 +27,10 @@ export interface Env {
 // Built once per isolate and per env object: config parsing, the registry cache and libSQL clients are reused.
 let cache: { env: Env; deps: AppDeps; app: ReturnType<typeof createApp> } | undefined;
 
-/** A database a Worker can reach: over HTTP (libsql://, https://, wss://), never a file. */
+/** The URLs of databases a Worker can reach: libSQL over HTTP. */
+const HTTP_DATABASE_URL = /^(libsql|https?):/;
+
+/** A database a Worker can reach: over HTTP (libsql://, https://), never a file or a WebSocket URL (the bundle has libSQL's HTTP client only). */
 function remoteDatabases(env: Env, locate: (id: string) => string | null | undefined, log: AppDeps['log']) {
   const clients = new Map<string, Db>();
   return (tenantId: string, registeredUrl: string | null | undefined) => {
@@ -37,8 +40,8 @@ function remoteDatabases(env: Env, locate: (id: string) => string | null | undef
       log.error('tenant_database_not_configured', { tenant: tenantId });
       throw new AppError('MISCONFIGURED', { detail: { zh: `服务配置不完整，请联系运维人员：登记库中妇联 ${tenantId} 没有数据库地址（Workers 上须为 libsql:// 地址）`, en: `The registry has no database URL for ${tenantId} (a libsql:// URL is needed on Workers)` } });
     }
-    if (!/^(libsql|https?|wss?):/.test(target.url)) {
-      // A Worker has no files: a file: URL (or any other scheme) cannot work; say where it came from.
+    if (!HTTP_DATABASE_URL.test(target.url)) {
+      // A Worker has no files: a file: URL (or any other scheme, ws:// too) cannot work; say where it came from.
       const where = env[override] ? override : `登记库中 ${tenantId} 的数据库地址`;
       log.error('tenant_database_url_unusable', { tenant: tenantId, variable: where });
       throw new AppError('MISCONFIGURED', { detail: { zh: `服务配置不完整，请联系运维人员：${where} 须为 libsql:// 或 https:// 地址（Workers 不能打开本地文件；本地开发请用 npm run dev:worker）`, en: `${where} must be a libsql:// or https:// URL (a Worker cannot open local files; use npm run dev:worker locally)` } });
@@ -50,6 +53,20 @@ function remoteDatabases(env: Env, locate: (id: string) => string | null | undef
   };
 }
 
+/**
+ * The OpenAPI document the build wrote (scripts/build-openapi.ts → public/assets/openapi.json), read
+ * through the Static Assets binding: the worker bundle has no OpenAPI generator of its own.
+ */
+async function builtOpenApiDocument(env: Env, log: AppDeps['log']): Promise<OpenApiDocument> {
+  const assets = env.ASSETS as Fetcher | undefined;
+  const res = await assets?.fetch('https://assets.local/assets/openapi.json');
+  if (!res?.ok) {
+    log.error('openapi_document_missing', { binding: 'ASSETS', status: res?.status ?? null });
+    throw new AppError('INTERNAL');
+  }
+  return res.json();
+}
+
 function bindingOr(binding: unknown, limit: number, log: AppDeps['log']): RateLimiter {
   if (binding && typeof (binding as RateLimiter).limit === 'function') return binding as RateLimiter;
   log.warn('ratelimit_not_bound', { limit });
@@ -59,7 +76,9 @@ function bindingOr(binding: unknown, limit: number, log: AppDeps['log']): RateLi
 function runtime(env: Env) {
   if (cache?.env === env) return cache;
   const config = parseConfig(env, { requirePublicBaseUrl: true, requireRegistry: true });
-  const registryClient = createClient(registryFromVars(env)!);
+  const registry = registryFromVars(env)!;
+  if (!HTTP_DATABASE_URL.test(registry.url)) throw new ConfigError(['REGISTRY_URL: 须为 libsql:// 或 https:// 地址（Workers 只能通过 HTTP 访问数据库）']);
+  const registryClient = createClient(registry);
   const log = jsonLogger();
   const tenants = new TenantRegistry(makeRegistryDb(registryClient), { cacheMs: registryCacheMs(env), log });
   const open = remoteDatabases(env, (id) => tenants.location(id), log);
@@ -85,7 +104,7 @@ function runtime(env: Env) {
     },
     clientAddress: (c) => c.req.header('cf-connecting-ip') ?? 'unknown',
   };
-  cache = { env, deps, app: createApp(deps) };
+  cache = { env, deps, app: createApp(deps, { openapi: () => builtOpenApiDocument(env, log) }) };
   return cache;
 }
 

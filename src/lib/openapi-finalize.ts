@@ -9,7 +9,8 @@
  *   413, 415, 429 and 503 are listed where they can happen;
  * - every authenticated POST takes the `Idempotency-Key` header;
  * - parameters and body fields without a description get one from the
- *   glossary below; `servers` names the deployment.
+ *   glossary below. `servers` is set where the document is served (src/app.ts),
+ *   since the document is built once for every deployment.
  */
 import { accessRoles, dutyRoles, orgLevels, orgTypes } from '../domain/glossary.ts';
 
@@ -104,12 +105,11 @@ function describeFields(schema: Json | undefined) {
   }
 }
 
-export function finalizeSpec(input: Json, opts: { serverUrl: string; errorSchema: Json }): Json {
+export function finalizeSpec(input: Json, opts: { errorSchema: Json }): Json {
   const components: Json = input.components ?? {};
   const generated: Json = components.schemas ?? {};
   const names = new Map(Object.keys(generated).map((k) => [k, componentName(k, generated[k])]));
   const spec = rewriteRefs(input, names) as Json;
-  spec.servers = [{ url: opts.serverUrl, description: '本部署 / this deployment' }];
   spec.components = {
     ...spec.components,
     schemas: { ...Object.fromEntries(Object.entries(spec.components?.schemas ?? {}).map(([k, v]) => [names.get(k) ?? k, v])), Error: opts.errorSchema },

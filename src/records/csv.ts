@@ -1,4 +1,4 @@
-import Papa from 'papaparse';
+import { csvFormatRow } from 'd3-dsv';
 import type { Context } from 'hono';
 import type { ResourceDef } from './resources.ts';
 import { toCell } from './fields.ts';
@@ -7,13 +7,17 @@ import { localTimestamp } from '../lib/time.ts';
 /** UTF-8 with a byte-order mark, so that Excel opens the Chinese correctly. */
 export const BOM = '\uFEFF';
 
+/** A cell a spreadsheet would run as a formula: starting with = + - @, tab or CR (OWASP's list). */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
 /**
- * Every export goes through here. Cells that a spreadsheet would run as a
- * formula (starting with = + - @, tab or CR) get a leading apostrophe
- * (papaparse's escapeFormulae), so `=HYPERLINK(…)` shows as text.
+ * Every export goes through here: RFC 4180 (d3-dsv quotes what needs quoting), CRLF line ends as
+ * Excel writes them. Cells that would run as a formula get a leading apostrophe, so
+ * `=HYPERLINK(…)` shows as text.
  */
 export function csvBody(head: string[], rows: string[][]): string {
-  return BOM + Papa.unparse({ fields: head, data: rows }, { newline: '\r\n', escapeFormulae: true });
+  const line = (cells: string[]) => csvFormatRow(cells.map((cell) => (FORMULA_START.test(cell) ? `'${cell}` : cell)));
+  return BOM + [head, ...rows].map(line).join('\r\n');
 }
 
 /** A CSV download named in Chinese (RFC 5987) with an ASCII fallback. */

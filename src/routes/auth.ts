@@ -1,4 +1,5 @@
-import { Hono, type Context } from 'hono';
+import { Hono } from 'hono/tiny';
+import { type Context } from 'hono';
 import * as v from 'valibot';
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { AppDeps, AppEnv } from '../env.ts';

@@ -3,7 +3,8 @@
  * src/records/resources.ts: list (filters, cursor, CSV export), get, create,
  * update, soft delete. Every write is audited in the same transaction.
  */
-import { Hono, type Context } from 'hono';
+import { Hono } from 'hono/tiny';
+import { type Context } from 'hono';
 import * as v from 'valibot';
 import { and, asc, eq, gt, gte, isNull, lte, lt, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';

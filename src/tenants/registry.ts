@@ -6,7 +6,11 @@
  * effect within `cacheMs`. Writes here invalidate this process's cache immediately.
  */
 import { and, desc, eq, ne, or, sql } from 'drizzle-orm';
-import { drizzle, type LibSQLDatabase } from 'drizzle-orm/libsql';
+// drizzle's libsql/http entry wraps whatever client it is handed (a file or an HTTP one). Its own
+// import is @libsql/client/http, which the Worker uses anyway; the package's main entry would pull
+// the WebSocket client into the worker bundle as well.
+import { drizzle } from 'drizzle-orm/libsql/http';
+import type { LibSQLDatabase } from 'drizzle-orm/libsql';
 import type { Client } from '@libsql/client';
 import * as registrySchema from '../../db/registry-schema.ts';
 import { tenantConfigVersions, tenantEvents, tenants, type TenantStatus } from '../../db/registry-schema.ts';

@@ -4,7 +4,8 @@
  * the outbox (what was sent to whom; send a failed one again) and the audit
  * log. Every change goes through the API's admin endpoints.
  */
-import { Hono, type Context } from 'hono';
+import { Hono } from 'hono/tiny';
+import { type Context } from 'hono';
 import { html } from 'hono/html';
 import { f, type FieldSpec } from '../records/fields.ts';
 import { resources } from '../records/resources.ts';

@@ -4,7 +4,8 @@
  * calendar, and the overdue list; each exports what it shows as CSV. Every
  * figure comes from the API's compliance reads, within the viewer's scope.
  */
-import { Hono, type Context } from 'hono';
+import { Hono } from 'hono/tiny';
+import { type Context } from 'hono';
 import { html } from 'hono/html';
 import { cnDate, localDate } from '../lib/time.ts';
 import { statuses, type Status } from '../rules/status.ts';

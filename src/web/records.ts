@@ -4,7 +4,8 @@
  * refusal comes back as the API's Chinese messages next to the fields and
  * nothing is written.
  */
-import { Hono, type Context } from 'hono';
+import { Hono } from 'hono/tiny';
+import { type Context } from 'hono';
 import { html } from 'hono/html';
 import type { TenantConfig } from '../tenants/schema.ts';
 import { resourceByPath, resources, type ResourceDef } from '../records/resources.ts';

@@ -10,9 +10,10 @@ import openapiTS, { astToString } from 'openapi-typescript';
 import { makeTestApp, TENANTS_DIR, type TestApp } from '../support/node-app.ts';
 import { startNodeServer } from '../../src/node.ts';
 import { silentLogger } from '../../src/lib/logger.ts';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { buildOpenApiFile } from '../../scripts/build-openapi.ts';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 let t: TestApp;
@@ -54,6 +55,14 @@ describe('/openapi.json', () => {
     for (const s of ['401', '409', '413', '415', '503']) expect(post).toHaveProperty(s);
     expect(doc.paths['/v1/{tenant}/auth/login'].post.responses).toHaveProperty('429');
     expect(doc.components.responses.DatabaseBusy.headers).toHaveProperty('Retry-After');
+  });
+
+  it("the build's file (scripts/build-openapi.ts, which the Worker serves) is this document, less the deployment's servers", async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'grassroots-openapi-test-')), 'openapi.json');
+    await buildOpenApiFile(out);
+    const { servers: _deployment, ...served } = doc;
+    expect(JSON.parse(readFileSync(out, 'utf8'))).toEqual(served);
+    rmSync(dirname(out), { recursive: true, force: true });
   });
 
   it('every authenticated POST takes Idempotency-Key; login does not', () => {

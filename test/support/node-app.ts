@@ -9,6 +9,7 @@ import { eq, sql } from 'drizzle-orm';
 import { people } from '../../db/schema.ts';
 import type { MiddlewareHandler } from 'hono';
 import { createApp } from '../../src/app.ts';
+import { openApiDocument } from '../../src/lib/openapi-document.ts';
 import { parseConfig, type AppDeps } from '../../src/env.ts';
 import { tenantDatabases, nodeLoginLimits, nodeMail, openRegistry } from '../../src/node-runtime.ts';
 import { registerFromFiles } from '../../src/tenants/onboard.ts';
@@ -63,7 +64,7 @@ export async function makeTestApp(opts: { now?: string; log?: Logger; vars?: Rec
     // As if she had already changed her first password: tests act as an admin at work (auth.security tests the first login).
     await deps.database(tenant.config).update(people).set({ mustChangePassword: false }).where(eq(people.email, admins[tenant.id].email));
   }
-  const app = createApp(deps, { assets: opts.assets });
+  const app = createApp(deps, { assets: opts.assets, openapi: openApiDocument });
   const request: TestApp['request'] = (path, init = {}) => {
     const { token, json, ...rest } = init;
     const headers = new Headers(rest.headers);

@@ -5,6 +5,8 @@ import { describe, expect, inject, it } from 'vitest';
 import worker, { type Env } from '../../src/worker.ts';
 import { availableMigrations } from '../../src/db/migrate.ts';
 import { workerSuite } from './suite.ts';
+// What scripts/build-openapi.ts wrote (npm test runs it first), read here as the bundler reads JSON.
+import builtDocument from '../../public/assets/openapi.json';
 
 const dbs = inject('tenantDatabases');
 const smtp = inject('smtp');
@@ -70,6 +72,12 @@ describe('worker: configuration', () => {
     expect([res.status, body.error.code, body.error.message.includes('REGISTRY_URL')]).toEqual([503, 'MISCONFIGURED', true]);
   });
 
+  it.each(['wss://registry.example.turso.io', 'file:data/registry.db'])('a REGISTRY_URL at %s (the Worker speaks libSQL over HTTP only) is 503 MISCONFIGURED naming it', async (url) => {
+    const res = await call('/v1/lixia/me', {}, { ...workerEnv, REGISTRY_URL: url });
+    const body = (await res.json()) as { error: { code: string; message: string } };
+    expect([res.status, body.error.code, body.error.message.includes('REGISTRY_URL')]).toEqual([503, 'MISCONFIGURED', true]);
+  });
+
   it("a tenant database at a file: URL (which a Worker cannot open) is 503 MISCONFIGURED naming LIBSQL_URL_<TENANT>, not a 500", async () => {
     const res = await call('/v1/lixia/auth/login', json({ email: 'a@b.cn', password: 'whatever-1' }), { ...workerEnv, LIBSQL_URL_LIXIA: 'file:data/lixia.db' });
     expect(res.status).toBe(503);
@@ -78,13 +86,36 @@ describe('worker: configuration', () => {
   });
 });
 
-describe('worker: OpenAPI without zod in the bundle', () => {
-  it('/openapi.json is generated inside workerd from the valibot schemas (zod is replaced by a stand-in that would throw)', async () => {
+describe('worker: OpenAPI built at build time, validation at run time', () => {
+  it("/openapi.json is the build's document (public/assets/openapi.json, read through ASSETS) with this deployment's URL as its server", async () => {
     const res = await call('/openapi.json');
     expect(res.status).toBe(200);
-    const spec = (await res.json()) as { openapi: string; paths: Record<string, unknown> };
-    expect(spec.openapi).toMatch(/^3\./);
+    const { servers, ...spec } = (await res.json()) as { servers: unknown; paths: Record<string, unknown> };
+    expect(servers).toEqual([{ url: 'https://grassroots.test', description: expect.any(String) }]);
+    expect(spec).toEqual(builtDocument);
     expect(Object.keys(spec.paths)).toContain('/v1/{tenant}/compliance/heatmap');
+  });
+
+  it('without the ASSETS binding /openapi.json is 500 INTERNAL in the JSON error shape, and the API still serves', async () => {
+    const { ASSETS: _unbound, ...rest } = workerEnv;
+    const res = await call('/openapi.json', {}, rest as Env);
+    const body = (await res.json()) as { error: { code: string; message: string } };
+    expect([res.status, body.error.code]).toEqual([500, 'INTERNAL']);
+    expect((await call('/health', {}, rest as Env)).status).toBe(200);
+  });
+
+  it('a body and a query that fail validation are 400 VALIDATION_FAILED naming each field in Chinese, and nothing is written', async () => {
+    const token = await login('binzhou');
+    const count = async () => ((await (await call('/v1/binzhou/people?limit=200', bearer(token))).json()) as { items: unknown[] }).items.length;
+    const before = await count();
+    const res = await call('/v1/binzhou/people', json({ name: '', duty: 'no_such_duty', orgUnitId: 'bincheng' }, token));
+    const body = (await res.json()) as { error: { code: string; fields: { path: string; message: string }[] } };
+    expect([res.status, body.error.code]).toEqual([400, 'VALIDATION_FAILED']);
+    expect(body.error.fields.map((f) => f.path).sort()).toEqual(['duty', 'name']);
+    for (const f of body.error.fields) expect(f.message).toMatch(/[\u4e00-\u9fff]/);
+    expect(await count()).toBe(before);
+    const query = (await (await call('/v1/binzhou/people?limit=abc', bearer(token))).json()) as { error: { code: string; fields: { path: string }[] } };
+    expect([query.error.code, query.error.fields[0].path]).toEqual(['VALIDATION_FAILED', 'query.limit']);
   });
 });
 
