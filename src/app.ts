@@ -1,4 +1,4 @@
-import { Hono } from 'hono/tiny';
+import { Hono } from './lib/hono.ts';
 import { type Context, type MiddlewareHandler } from 'hono';
 import { requestId } from 'hono/request-id';
 import { bodyLimit } from 'hono/body-limit';

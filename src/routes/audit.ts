@@ -1,4 +1,4 @@
-import { Hono } from 'hono/tiny';
+import { Hono } from '../lib/hono.ts';
 import * as v from 'valibot';
 import { CalendarDate } from '../lib/dates.ts';
 import { and, desc, eq, gte, lt, type SQL } from 'drizzle-orm';

@@ -1,4 +1,4 @@
-import { Hono } from 'hono/tiny';
+import { Hono } from '../lib/hono.ts';
 import * as v from 'valibot';
 import { and, desc, eq, lt, type SQL } from 'drizzle-orm';
 import type { AppDeps, AppEnv } from '../env.ts';

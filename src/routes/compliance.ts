@@ -1,4 +1,4 @@
-import { Hono } from 'hono/tiny';
+import { Hono } from '../lib/hono.ts';
 import { type Context } from 'hono';
 import * as v from 'valibot';
 import type { AppDeps, AppEnv } from '../env.ts';

@@ -1,4 +1,4 @@
-import { Hono } from 'hono/tiny';
+import { Hono } from '../lib/hono.ts';
 import * as v from 'valibot';
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import { newId } from '../lib/ids.ts';

@@ -1,4 +1,4 @@
-import { Hono } from 'hono/tiny';
+import { Hono } from '../lib/hono.ts';
 import { auditContext, auditIfChanged, auditInsert, changedColumns } from '../records/audit.ts';
 import * as v from 'valibot';
 import { and, asc, eq, gt, isNull, ne, sql, type SQL } from 'drizzle-orm';

@@ -4,7 +4,7 @@
  * not any tenant's login): a tenant admin's token is refused here, and this token opens no tenant.
  * The CLI's `grassroots tenant …` does the same from Node (src/tenants/onboard.ts is shared).
  */
-import { Hono } from 'hono/tiny';
+import { Hono } from '../lib/hono.ts';
 import { createMiddleware } from 'hono/factory';
 import * as v from 'valibot';
 import type { AppDeps, AppEnv } from '../env.ts';

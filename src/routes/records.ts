@@ -3,7 +3,7 @@
  * src/records/resources.ts: list (filters, cursor, CSV export), get, create,
  * update, soft delete. Every write is audited in the same transaction.
  */
-import { Hono } from 'hono/tiny';
+import { Hono } from '../lib/hono.ts';
 import { type Context } from 'hono';
 import * as v from 'valibot';
 import { and, asc, eq, gt, gte, isNull, lte, lt, type SQL } from 'drizzle-orm';

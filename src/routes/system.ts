@@ -1,4 +1,4 @@
-import { Hono } from 'hono/tiny';
+import { Hono } from '../lib/hono.ts';
 import * as v from 'valibot';
 import type { AppDeps, AppEnv } from '../env.ts';
 import { doc } from '../lib/openapi.ts';

@@ -4,7 +4,7 @@
  * the outbox (what was sent to whom; send a failed one again) and the audit
  * log. Every change goes through the API's admin endpoints.
  */
-import { Hono } from 'hono/tiny';
+import { Hono } from '../lib/hono.ts';
 import { type Context } from 'hono';
 import { html } from 'hono/html';
 import { f, type FieldSpec } from '../records/fields.ts';
@@ -183,7 +183,7 @@ export const adminPages = (kit: Kit) => {
 
   // ---------------------------------------------------------------- import
   const importPage = (c: Context, s: Signed, opts: { resource?: string; result?: Html }, status: 200 | 400 = 200) =>
-    adminPage(c, s, '批量导入', html`<p class="muted">上传 UTF-8 的 CSV 文件（Excel“另存为 CSV UTF-8”）；第一行为表头，可用中文列名。任一行有误则全部不导入，并列出每个错误行。</p>
+    adminPage(c, s, '批量导入', html`<p class="muted">上传 UTF-8、逗号分隔的 CSV 文件（Excel 中“另存为”选“CSV UTF-8（逗号分隔）”）；第一行为表头，可用中文列名。任一行有误则全部不导入，并列出每个错误行。</p>
       ${opts.result ?? ''}
       <form method="post" action="${base(s)}/import" enctype="multipart/form-data" class="record">${csrfInput(s.viewer)}
         <div class="field"><label for="resource">记录类型</label><select id="resource" name="resource">${resources.map((r) => html`<option value="${r.path}"${r.path === opts.resource ? ' selected' : ''}>${r.label}</option>`)}</select></div>

@@ -3,7 +3,7 @@
  * tenant, and the password change (forced after a first login or a reset).
  */
 import type { Context } from 'hono';
-import { Hono } from 'hono/tiny';
+import { Hono } from '../lib/hono.ts';
 import { html } from 'hono/html';
 import type { TenantConfig } from '../tenants/schema.ts';
 import type { FieldError } from '../lib/errors.ts';

@@ -4,7 +4,7 @@
  * calendar, and the overdue list; each exports what it shows as CSV. Every
  * figure comes from the API's compliance reads, within the viewer's scope.
  */
-import { Hono } from 'hono/tiny';
+import { Hono } from '../lib/hono.ts';
 import { type Context } from 'hono';
 import { html } from 'hono/html';
 import { cnDate, localDate } from '../lib/time.ts';

@@ -4,7 +4,7 @@
  * refusal comes back as the API's Chinese messages next to the fields and
  * nothing is written.
  */
-import { Hono } from 'hono/tiny';
+import { Hono } from '../lib/hono.ts';
 import { type Context } from 'hono';
 import { html } from 'hono/html';
 import type { TenantConfig } from '../tenants/schema.ts';

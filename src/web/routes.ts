@@ -10,7 +10,7 @@
  * validation are the API's. Forms work without JavaScript; POSTs need the
  * session's CSRF token and a same-origin request (./kit.ts).
  */
-import { Hono } from 'hono/tiny';
+import { Hono } from '../lib/hono.ts';
 import type { AppDeps } from '../env.ts';
 import type { ApiFetch } from './api.ts';
 import { webKit } from './kit.ts';

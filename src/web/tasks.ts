@@ -3,7 +3,7 @@
  * tap to the form that records what is missing. An email's link
  * (?rule&period&subject) opens one item; the API decides who may see it.
  */
-import { Hono } from 'hono/tiny';
+import { Hono } from '../lib/hono.ts';
 import { html } from 'hono/html';
 import type { TenantConfig } from '../tenants/schema.ts';
 import type { Rule } from '../rules/schema.ts';

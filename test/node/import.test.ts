@@ -40,6 +40,21 @@ describe('import', () => {
     expect([h.categories, h.hasMinor]).toEqual([['left_behind', 'dispute'], true]);
   });
 
+  it('quoted fields keep their commas, quotes and line breaks; blank lines are skipped; a tab-separated file is refused naming its one unknown column, and writes nothing', async () => {
+    const csv = '组织ID,活动类型,名称,开始日期\r\n\r\ndaoli,培训,"家政培训，""巾帼"", 第一期\r\n（南岗）",2017-07-01\r\n , , , \r\n';
+    const res = await upload('events', csv);
+    expect(res.status).toBe(201);
+    const { imported, ids } = (await res.json()) as { imported: number; ids: string[] };
+    expect(imported).toBe(1);
+    const ev = (await (await t.request(`/v1/harbin/events/${ids[0]}`, { token: admin })).json()) as Record<string, unknown>;
+    expect(ev.title).toBe('家政培训，"巾帼", 第一期\r\n（南岗）');
+    const before = await countRows(t, 'harbin', 'events');
+    const tsv = await upload('events', '组织ID\t活动类型\t名称\t开始日期\ndaoli\t培训\t家政培训\t2017-07-02\n');
+    const body = (await tsv.json()) as Err;
+    expect([tsv.status, body.error.fields[0].path, body.error.fields[0].message]).toEqual([400, 'rows.1.组织ID\t活动类型\t名称\t开始日期', expect.stringMatching(/^未知的列：组织ID\t活动类型/)]);
+    expect(await countRows(t, 'harbin', 'events')).toBe(before);
+  });
+
   it('one bad row: nothing is written, and each bad row is reported with its line number, its column as the file names it, and the reason', async () => {
     const before = await countRows(t, 'harbin', 'events');
     const csv = '组织ID,活动类型,名称,开始日期\ndaoli,培训,好行,2017-06-01\ndaoli,跳舞,坏行一,2017-06-01\nnowhere,培训,坏行二,2017-13-01\ndaoli,培训,好行二,2017-06-02\n';
