@@ -156,7 +156,7 @@ export function finalizeSpec(input: Json, opts: { errorSchema: Json }): Json {
       if (path.endsWith('/import') && method === 'post') {
         op.requestBody = {
           required: true,
-          description: '一个文件的内容：CSV（表头为中文标签或字段名，UTF-8，可带 BOM）或 NDJSON（每行一个 JSON 对象）',
+          description: '一个文件的内容：CSV（逗号分隔，表头为中文标签或字段名，UTF-8，可带 BOM）或 NDJSON（每行一个 JSON 对象）',
           content: { 'text/csv': { schema: { type: 'string' } }, 'application/x-ndjson': { schema: { type: 'string' } } },
         };
       }
