@@ -118,6 +118,14 @@ export function tenantDatabaseFromVars(tenantId: string, vars: Record<string, un
 export const nonEmpty = (x: unknown) => (typeof x === 'string' && x ? x : undefined);
 
 /**
+ * A database the service reaches over the network: libSQL over HTTP (Turso's libsql://, or an
+ * sqld's https://). Workers carry only libSQL's HTTP client, and a URL in the registry must serve
+ * whichever runtime reads it, so the platform API, the CLI and the Worker all take these and no other.
+ */
+export const REMOTE_DATABASE_URL = /^(libsql|https?):\/\/\S+$/;
+export const REMOTE_DATABASE_URL_HINT = '须为 libsql:// 或 https:// 地址';
+
+/**
  * Where a tenant's database is reached: `LIBSQL_URL_<ID>` if set (an override, e.g. `npm run dev:worker`),
  * else the URL in the registry, with the one group token `LIBSQL_GROUP_AUTH_TOKEN` (a Turso group
  * token opens every database in the group, so no secret per tenant). undefined: the registry names no

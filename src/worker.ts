@@ -7,7 +7,7 @@
  */
 import { createClient } from '@libsql/client/http';
 import { createApp, detectLang, type OpenApiDocument } from './app.ts';
-import { ConfigError, parseConfig, registryCacheMs, registryFromVars, tenantDatabaseTarget, tenantDatabaseVars, type AppDeps } from './env.ts';
+import { ConfigError, REMOTE_DATABASE_URL, REMOTE_DATABASE_URL_HINT, parseConfig, registryCacheMs, registryFromVars, tenantDatabaseTarget, tenantDatabaseVars, type AppDeps } from './env.ts';
 import { makeRegistryDb, TenantRegistry } from './tenants/registry.ts';
 import { tursoProvisioner, tursoSettings } from './tenants/provisioners.ts';
 import { makeDb, type Db } from './db/client.ts';
@@ -27,9 +27,6 @@ export interface Env {
 // Built once per isolate and per env object: config parsing, the registry cache and libSQL clients are reused.
 let cache: { env: Env; deps: AppDeps; app: ReturnType<typeof createApp> } | undefined;
 
-/** The URLs of databases a Worker can reach: libSQL over HTTP. */
-const HTTP_DATABASE_URL = /^(libsql|https?):/;
-
 /** A database a Worker can reach: over HTTP (libsql://, https://), never a file or a WebSocket URL (the bundle has libSQL's HTTP client only). */
 function remoteDatabases(env: Env, locate: (id: string) => string | null | undefined, log: AppDeps['log']) {
   const clients = new Map<string, Db>();
@@ -40,7 +37,7 @@ function remoteDatabases(env: Env, locate: (id: string) => string | null | undef
       log.error('tenant_database_not_configured', { tenant: tenantId });
       throw new AppError('MISCONFIGURED', { detail: { zh: `服务配置不完整，请联系运维人员：登记库中妇联 ${tenantId} 没有数据库地址（Workers 上须为 libsql:// 地址）`, en: `The registry has no database URL for ${tenantId} (a libsql:// URL is needed on Workers)` } });
     }
-    if (!HTTP_DATABASE_URL.test(target.url)) {
+    if (!REMOTE_DATABASE_URL.test(target.url)) {
       // A Worker has no files: a file: URL (or any other scheme, ws:// too) cannot work; say where it came from.
       const where = env[override] ? override : `登记库中 ${tenantId} 的数据库地址`;
       log.error('tenant_database_url_unusable', { tenant: tenantId, variable: where });
@@ -77,7 +74,7 @@ function runtime(env: Env) {
   if (cache?.env === env) return cache;
   const config = parseConfig(env, { requirePublicBaseUrl: true, requireRegistry: true });
   const registry = registryFromVars(env)!;
-  if (!HTTP_DATABASE_URL.test(registry.url)) throw new ConfigError(['REGISTRY_URL: 须为 libsql:// 或 https:// 地址（Workers 只能通过 HTTP 访问数据库）']);
+  if (!REMOTE_DATABASE_URL.test(registry.url)) throw new ConfigError([`REGISTRY_URL: ${REMOTE_DATABASE_URL_HINT}（Workers 只能通过 HTTP 访问数据库）`]);
   const registryClient = createClient(registry);
   const log = jsonLogger();
   const tenants = new TenantRegistry(makeRegistryDb(registryClient), { cacheMs: registryCacheMs(env), log });

@@ -11,6 +11,7 @@ import { localDateTime } from '../lib/time.ts';
 import { AppError } from '../lib/errors.ts';
 import { UsageError, cliActor, tenantNamed, type CliContext } from './commands.ts';
 import { redactUrl as redact } from '../tenants/registry.ts';
+import { REMOTE_DATABASE_URL, REMOTE_DATABASE_URL_HINT } from '../env.ts';
 
 const configFile = (ctx: CliContext) => {
   if (!ctx.values.config) throw new UsageError('--config 必填：租户配置文件（格式同 tenants/<id>.json）');
@@ -38,7 +39,7 @@ export async function list({ deps, settings, out }: CliContext): Promise<number>
 async function create(ctx: CliContext): Promise<number> {
   const config = configFile(ctx);
   const databaseUrl = ctx.values['database-url'];
-  if (databaseUrl !== undefined && !/^(libsql|https?|wss?):\/\//.test(databaseUrl)) throw new UsageError('--database-url 须为 libsql://、https:// 或 wss:// 地址');
+  if (databaseUrl !== undefined && !REMOTE_DATABASE_URL.test(databaseUrl)) throw new UsageError(`--database-url ${REMOTE_DATABASE_URL_HINT}`);
   ctx.out(`[${config.id}] ${config.name}：创建数据库（${databaseUrl ? redact(databaseUrl) : ctx.deps.provisioner!.describe}）、执行迁移、建立组织树……`);
   const { tenant, bootstrapAdmin } = await createTenant(ctx.deps, { config, databaseUrl }, cliActor());
   ctx.out(`[${tenant.id}] 已登记，配置第 ${tenant.configVersion} 版，数据库结构 ${tenant.schemaVersion}/${availableMigrations().length}；正在运行的服务随即可用。`);

@@ -1,5 +1,5 @@
 import { Hono } from '../lib/hono.ts';
-import { type Context } from 'hono';
+import type { Context } from 'hono';
 import * as v from 'valibot';
 import type { AppDeps, AppEnv } from '../env.ts';
 import { forbidden, notFound } from '../lib/errors.ts';

@@ -7,7 +7,7 @@
 import { Hono } from '../lib/hono.ts';
 import { createMiddleware } from 'hono/factory';
 import * as v from 'valibot';
-import type { AppDeps, AppEnv } from '../env.ts';
+import { REMOTE_DATABASE_URL, REMOTE_DATABASE_URL_HINT, type AppDeps, type AppEnv } from '../env.ts';
 import { AppError } from '../lib/errors.ts';
 import { validate } from '../lib/validate.ts';
 import { doc } from '../lib/openapi.ts';
@@ -55,7 +55,7 @@ const view = (t: RegisteredTenant): v.InferOutput<typeof TenantView> => ({
 const ConfigObject = v.pipe(v.record(v.string(), v.unknown()), v.description('租户配置（格式同 tenants/<id>.json），完整校验后保存'));
 const CreateBody = v.strictObject({
   config: ConfigObject,
-  databaseUrl: v.optional(v.pipe(v.string(), v.regex(/^(libsql|https?|wss?):\/\/\S+$/, '须为 libsql://、https:// 或 wss:// 地址'), v.description('已有数据库的地址；不给时由服务创建（Turso：TURSO_API_TOKEN/TURSO_ORG/TURSO_GROUP；Node：本地文件）'))),
+  databaseUrl: v.optional(v.pipe(v.string(), v.regex(REMOTE_DATABASE_URL, REMOTE_DATABASE_URL_HINT), v.description('已有数据库的地址；不给时由服务创建（Turso：TURSO_API_TOKEN/TURSO_ORG/TURSO_GROUP；Node：本地文件）'))),
 });
 const Created = v.object({ tenant: TenantView, bootstrapAdmin: v.optional(v.pipe(v.object({ email: v.string(), password: v.string() }), v.description('初始管理员，只在此返回一次；首次登录须改密码'))) });
 const ConfigBody = v.strictObject({

@@ -4,7 +4,7 @@
  * update, soft delete. Every write is audited in the same transaction.
  */
 import { Hono } from '../lib/hono.ts';
-import { type Context } from 'hono';
+import type { Context } from 'hono';
 import * as v from 'valibot';
 import { and, asc, eq, gt, gte, isNull, lte, lt, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';

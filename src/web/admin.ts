@@ -5,7 +5,7 @@
  * log. Every change goes through the API's admin endpoints.
  */
 import { Hono } from '../lib/hono.ts';
-import { type Context } from 'hono';
+import type { Context } from 'hono';
 import { html } from 'hono/html';
 import { f, type FieldSpec } from '../records/fields.ts';
 import { resources } from '../records/resources.ts';

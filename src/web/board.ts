@@ -5,7 +5,7 @@
  * figure comes from the API's compliance reads, within the viewer's scope.
  */
 import { Hono } from '../lib/hono.ts';
-import { type Context } from 'hono';
+import type { Context } from 'hono';
 import { html } from 'hono/html';
 import { cnDate, localDate } from '../lib/time.ts';
 import { statuses, type Status } from '../rules/status.ts';

@@ -5,7 +5,7 @@
  * nothing is written.
  */
 import { Hono } from '../lib/hono.ts';
-import { type Context } from 'hono';
+import type { Context } from 'hono';
 import { html } from 'hono/html';
 import type { TenantConfig } from '../tenants/schema.ts';
 import { resourceByPath, resources, type ResourceDef } from '../records/resources.ts';

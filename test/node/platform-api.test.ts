@@ -86,6 +86,15 @@ describe('platform API: onboarding on Turso (the Platform API test double)', () 
     expect(((await (await platform('/tenants')).json()) as { items: { id: string }[] }).items.map((x) => x.id)).not.toContain('qingdao');
   });
 
+  it.each(['wss://grassroots-qingdao.turso.io', 'file:data/qingdao.db'])('a databaseUrl at %s (not libSQL over HTTP, which every runtime can reach) is 400 naming databaseUrl, and nothing is created or registered', async (databaseUrl) => {
+    const res = await platform('/tenants', { method: 'POST', json: { config: fourthFederationConfig('qingdao'), databaseUrl } });
+    const body = (await res.json()) as ErrorBody;
+    expect([res.status, body.error.code, body.error.fields!.map((f) => f.path)]).toEqual([400, 'VALIDATION_FAILED', ['databaseUrl']]);
+    expect(body.error.fields![0].message).toContain('libsql://');
+    expect(turso.created).toEqual(['grassroots-jinan']);
+    expect(((await (await platform('/tenants')).json()) as { items: { id: string }[] }).items.map((x) => x.id)).not.toContain('qingdao');
+  });
+
   it('when Turso refuses (a wrong API token) the answer is 503 in the one error shape and nothing is registered', async () => {
     const wrong = await makeTestApp({ vars: { PLATFORM_TOKEN, TURSO_API_TOKEN: 'not-the-token', TURSO_ORG: 'women-fed', TURSO_GROUP: 'grassroots', TURSO_API_URL: turso.apiUrl } });
     try {
