@@ -23,6 +23,7 @@ import { checkRoutes } from './routes/checks.ts';
 import { resources } from './records/resources.ts';
 import { idempotency } from './middleware/idempotency.ts';
 import { renderDocsPage } from './routes/docs.ts';
+import { API_TITLE, type OpenApiDocument } from './lib/openapi.ts';
 import { webRoutes } from './web/routes.ts';
 import { isBusyError, isUnreachableError } from './db/errors.ts';
 import { allowedMethods, corsFor, locationOfCreated } from './middleware/http.ts';
@@ -31,8 +32,6 @@ const IMPORT_PATH = /^\/v1\/[^/]+\/import\/?$/;
 
 /** Seconds a client is told to wait after a 503. */
 const RETRY_AFTER_SECONDS = '2';
-
-export const API_VERSION = '0.1.0';
 
 /** `en` when the client prefers English over Chinese; zh-CN otherwise. */
 export function detectLang(header: string | undefined): Lang {
@@ -63,11 +62,6 @@ function toAppError(err: unknown): AppError | undefined {
   }
   return undefined;
 }
-
-export const API_TITLE = '下基层工作台账 Grassroots API';
-
-/** The OpenAPI document (src/lib/openapi-document.ts), without `servers`: built once, for every deployment. */
-export type OpenApiDocument = Record<string, unknown>;
 
 export interface AppOptions {
   /** Serves public/assets/ on Node; on Workers, Static Assets answers those paths before the worker runs. */

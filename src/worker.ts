@@ -6,7 +6,8 @@
  * LIBSQL_GROUP_AUTH_TOKEN (or LIBSQL_URL_<ID> / LIBSQL_AUTH_TOKEN_<ID> overrides).
  */
 import { createClient } from '@libsql/client/http';
-import { createApp, detectLang, type OpenApiDocument } from './app.ts';
+import { createApp, detectLang } from './app.ts';
+import type { OpenApiDocument } from './lib/openapi.ts';
 import { ConfigError, REMOTE_DATABASE_URL, REMOTE_DATABASE_URL_HINT, parseConfig, registryCacheMs, registryFromVars, tenantDatabaseTarget, tenantDatabaseVars, type AppDeps } from './env.ts';
 import { makeRegistryDb, TenantRegistry } from './tenants/registry.ts';
 import { tursoProvisioner, tursoSettings } from './tenants/provisioners.ts';

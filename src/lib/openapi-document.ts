@@ -9,9 +9,8 @@ import type { Hono } from 'hono';
 import { generateSpecs } from 'hono-openapi';
 import { toJsonSchema } from '@valibot/to-json-schema';
 import type { AppEnv } from '../env.ts';
-import { API_TITLE, API_VERSION, type OpenApiDocument } from '../app.ts';
 import { finalizeSpec } from './openapi-finalize.ts';
-import { ErrorBodySchema } from './openapi.ts';
+import { API_TITLE, API_VERSION, ErrorBodySchema, type OpenApiDocument } from './openapi.ts';
 
 export async function openApiDocument(app: Hono<AppEnv>): Promise<OpenApiDocument> {
   const generated = await generateSpecs(app, {

@@ -2,6 +2,12 @@ import * as v from 'valibot';
 import { describeRoute, resolver, type DescribeRouteOptions } from 'hono-openapi';
 import { msg } from './valibot-zh.ts';
 
+export const API_TITLE = '下基层工作台账 Grassroots API';
+export const API_VERSION = '0.1.0';
+
+/** The OpenAPI document (src/lib/openapi-document.ts), without `servers`: built once, for every deployment. */
+export type OpenApiDocument = Record<string, unknown>;
+
 export const ErrorBodySchema = v.object({
   error: v.object({
     code: v.pipe(v.string(), v.description('稳定的错误码，例如 VALIDATION_FAILED')),
